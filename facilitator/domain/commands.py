@@ -1,0 +1,544 @@
+"""Commands: what a facilitator can do to a session, checked and turned into events.
+
+A command reads the current state, refuses bad input with a :class:`DomainError`
+whose message can be shown as it is, and returns the events that make the change.
+It changes nothing itself: the store commits the events and then applies them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from facilitator.domain import events as ev
+from facilitator.domain.model import ENTITY_TYPES, SESSION_FIELDS, SessionState, to_dict
+from facilitator.domain.text import LINE_MAX, NAME_MAX, NOTE_MAX, TextError, clean_text
+from facilitator.domain.vocabulary import load_vocabulary
+
+
+class DomainError(ValueError):
+    """A change that cannot be made, with a message fit to show a facilitator."""
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+# -- field rules --------------------------------------------------------------------------
+
+# kind of value -> how it is checked. ("text", max, multiline, required) for text;
+# ("vocab", vocabulary kind) for one id; ("vocabs", kind) for a list of ids;
+# ("choice", {...}) for a fixed set; ("int", lo, hi); ("bool",); ("ref", entity kind);
+# ("refs", entity kind) for a list of ids; ("any",) for values checked elsewhere.
+Rule = tuple
+
+_FIELD_RULES: dict[str, dict[str, Rule]] = {
+    "session": {
+        "title": ("text", LINE_MAX, False, True),
+        "area": ("text", LINE_MAX, False, False),
+        "date": ("date",),
+        "venue_mode": ("vocab", "venue_modes"),
+        "facilitator": ("text", NAME_MAX, False, False),
+        "notes": ("text", NOTE_MAX, True, False),
+        "current_stage": ("vocab", "stages"),
+        "dots_per_person": ("int", 1, 10),
+        "good_relationship_id": ("ref?", "relationship"),
+        "develop_relationship_id": ("ref?", "relationship"),
+        "finished": ("bool",),
+    },
+    "participant": {
+        "name": ("text", NAME_MAX, False, True),
+        "role": ("vocab", "roles"),
+        "agency": ("text", NAME_MAX, False, False),
+        "consent_named": ("bool",),
+        "present": ("bool",),
+    },
+    "criterion_vote": {
+        "participant_id": ("ref", "participant"),
+        "criterion_id": ("vocab", "criteria"),
+        "dots": ("int", 0, 10),
+        "round": ("int", 1, 2),
+    },
+    "criterion_choice": {
+        "criterion_id": ("vocab", "criteria"),
+        "position": ("int", 1, 2),
+        "method": ("choice", {"direct", "vote", "runoff", "decision"}),
+        "reason": ("text", NOTE_MAX, True, False),
+        "own_words": ("text", NOTE_MAX, True, False),
+    },
+    "relationship": {
+        "name": ("text", NAME_MAX, False, True),
+        "agency_type": ("vocab?", "agency_types"),
+        "agency_subtype": ("subtype?",),
+        "rel_type": ("vocab?", "relationship_types"),
+        "closeness": ("int?", 1, 4),
+        "purposes": ("vocabs", "purposes"),
+        "holder_roles": ("vocabs", "holders"),
+        "holder_participants": ("refs", "participant"),
+        "effort": ("vocab?", "effort_directions"),
+        "state": ("vocab", "relationship_states"),
+        "notes": ("text", NOTE_MAX, True, False),
+        "works_notes": ("text", NOTE_MAX, True, False),
+        "better_looks_like": ("text", NOTE_MAX, True, False),
+        "want_conversation": ("bool",),
+    },
+    "rating": {
+        "relationship_id": ("ref", "relationship"),
+        "criterion_id": ("vocab", "criteria"),
+        "score": ("int?", 1, 5),
+        "why": ("text", NOTE_MAX, True, False),
+    },
+    "outcome": {
+        "relationship_id": ("ref", "relationship"),
+        "beneficiary": ("choice", {"partnership", "agency", "area"}),
+        "outcome_id": ("vocab?", "outcomes"),
+        "text": ("text", NOTE_MAX, True, False),
+    },
+    "factor": {
+        "relationship_id": ("ref", "relationship"),
+        "factor_id": ("vocab?", "factors"),
+        "effect": ("choice", {"helps", "hinders"}),
+        "notes": ("text", NOTE_MAX, True, False),
+    },
+    "action": {
+        "what": ("text", NOTE_MAX, True, True),
+        "who_org": ("text", NAME_MAX, False, False),
+        "who_person": ("text", NAME_MAX, False, False),
+        "by_when": ("text", 100, False, False),
+        "status": ("vocab", "action_statuses"),
+        "relationship_id": ("ref?", "relationship"),
+        "conversation_id": ("ref?", "conversation"),
+        "notes": ("text", NOTE_MAX, True, False),
+    },
+    "conversation": {
+        "relationship_id": ("ref?", "relationship"),
+        "agency_name": ("text", NAME_MAX, False, True),
+        "agency_type": ("vocab?", "agency_types"),
+        "previous_id": ("ref?", "conversation"),
+        "bank_id": ("text", 100, False, False),
+        "boundaries_in": ("text", NOTE_MAX, True, False),
+        "boundaries_out": ("text", NOTE_MAX, True, False),
+        "current_prompt_id": ("any",),
+        "skipped_prompts": ("any",),
+        "summary": ("text", NOTE_MAX, True, False),
+        "started_at": ("text", 40, False, False),
+        "finished": ("bool",),
+    },
+    "attendee": {
+        "conversation_id": ("ref", "conversation"),
+        "side": ("choice", {"partnership", "agency"}),
+        "name": ("text", NAME_MAX, False, True),
+        "participant_id": ("ref?", "participant"),
+    },
+    "prompt_answer": {
+        "conversation_id": ("ref", "conversation"),
+        "prompt_id": ("text", 100, False, True),
+        "text": ("text", NOTE_MAX, True, True),
+        "speaker": ("vocab", "speakers"),
+        "tag": ("vocab?", "note_tags"),
+    },
+    "action_review": {
+        "conversation_id": ("ref", "conversation"),
+        "action_id": ("ref", "action"),
+        "status": ("vocab", "action_statuses"),
+        "note": ("text", NOTE_MAX, True, False),
+    },
+    "stage_time": {
+        "timebox_minutes": ("int?", 1, 600),
+        "spent_seconds": ("int", 0, 10**7),
+    },
+}
+
+_LABELS = {
+    "name": "name",
+    "title": "title",
+    "what": "what",
+    "text": "note",
+    "agency_name": "agency name",
+    "prompt_id": "prompt",
+}
+
+
+def _check(
+    state: SessionState, kind: str, fields: dict[str, Any], partial: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Check and clean field values for an entity kind; return the cleaned values."""
+    rules = _FIELD_RULES[kind]
+    vocab = load_vocabulary()
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name not in rules:
+            raise DomainError(f"A {kind.replace('_', ' ')} has no field {name!r}.")
+        rule = rules[name]
+        what = _LABELS.get(name, name.replace("_", " "))
+        tag = rule[0]
+        try:
+            if tag == "text":
+                out[name] = clean_text(
+                    value, what=what, max_len=rule[1], multiline=rule[2], required=rule[3]
+                )
+                continue
+        except TextError as err:
+            raise DomainError(str(err)) from None
+        optional = tag.endswith("?")
+        if optional and value in (None, ""):
+            out[name] = None
+            continue
+        base = tag.rstrip("?")
+        if base == "vocab":
+            if value not in vocab.ids(rule[1]):
+                raise DomainError(f"Unknown {what}: {value!r}.")
+            out[name] = value
+        elif base == "vocabs":
+            values = _unique(value, what)
+            unknown = [v for v in values if v not in vocab.ids(rule[1])]
+            if unknown:
+                raise DomainError(f"Unknown {what}: {', '.join(map(repr, unknown))}.")
+            out[name] = values
+        elif base == "subtype":
+            out[name] = value if isinstance(value, str) else _bad(what)
+        elif base == "choice":
+            if value not in rule[1]:
+                raise DomainError(f"{what.capitalize()} must be one of {sorted(rule[1])}.")
+            out[name] = value
+        elif base == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise DomainError(f"{what.capitalize()} must be a whole number.")
+            if not rule[1] <= value <= rule[2]:
+                raise DomainError(f"{what.capitalize()} must be from {rule[1]} to {rule[2]}.")
+            out[name] = value
+        elif base == "bool":
+            if not isinstance(value, bool):
+                raise DomainError(f"{what.capitalize()} must be yes or no.")
+            out[name] = value
+        elif base == "ref":
+            if value not in state.rows[rule[1]]:
+                raise DomainError(f"No such {rule[1].replace('_', ' ')}: {value!r}.")
+            out[name] = value
+        elif base == "refs":
+            values = _unique(value, what)
+            missing = [v for v in values if v not in state.rows[rule[1]]]
+            if missing:
+                raise DomainError(f"No such {rule[1]}: {', '.join(missing)}.")
+            out[name] = values
+        elif base == "date":
+            out[name] = _check_date(value)
+        else:  # "any"
+            out[name] = value
+    if kind == "relationship":
+        merged = {**(partial or {}), **out}
+        sub = merged.get("agency_subtype")
+        if sub is not None:
+            atype = merged.get("agency_type")
+            if atype is None:
+                raise DomainError("Choose an agency type before a sub-type.")
+            try:
+                vocab.subtype(atype, sub)
+            except KeyError:
+                raise DomainError(f"Unknown sub-type {sub!r} for {atype}.") from None
+    return out
+
+
+def _bad(what: str) -> Any:
+    raise DomainError(f"Bad value for {what}.")
+
+
+def _unique(value: Any, what: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise DomainError(f"{what.capitalize()} must be a list.")
+    return list(dict.fromkeys(value))
+
+
+def _check_date(value: Any) -> str:
+    import datetime as dt
+
+    if value in (None, ""):
+        return ""
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise DomainError(f"Dates are written YYYY-MM-DD, not {value!r}.") from None
+
+
+# -- generic commands ---------------------------------------------------------------------
+
+
+def add(state: SessionState, kind: str, *, entity_id: str | None = None, **fields: Any) -> ev.Event:
+    """An event adding a new entity with the given fields (others take defaults)."""
+    clean = _check(state, kind, fields)
+    full = to_dict(ENTITY_TYPES[kind]())
+    full.update(clean)
+    return ev.added(kind, entity_id or new_id(), full)
+
+
+def edit(state: SessionState, kind: str, entity_id: str, **fields: Any) -> list[ev.Event]:
+    """Events changing some fields of an entity; empty if nothing actually changes."""
+    current = state.rows[kind].get(entity_id)
+    if current is None:
+        raise DomainError(f"That {kind.replace('_', ' ')} no longer exists.")
+    clean = _check(state, kind, fields, partial=to_dict(current))
+    before = to_dict(current)
+    diff = {k: v for k, v in clean.items() if before[k] != v}
+    if not diff:
+        return []
+    return [ev.changed(kind, entity_id, diff, {k: before[k] for k in diff})]
+
+
+def update_session(state: SessionState, **fields: Any) -> list[ev.Event]:
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise DomainError(f"A session has no field {sorted(unknown)[0]!r}.")
+    clean = _check(state, "session", fields)
+    before = to_dict(state.info)
+    diff = {k: v for k, v in clean.items() if before[k] != v}
+    if not diff:
+        return []
+    return [ev.session_changed(diff, {k: before[k] for k in diff})]
+
+
+def remove(state: SessionState, kind: str, entity_id: str) -> list[ev.Event]:
+    """Events removing an entity and everything that only makes sense with it."""
+    if entity_id not in state.rows[kind]:
+        raise DomainError(f"That {kind.replace('_', ' ')} no longer exists.")
+    events: list[ev.Event] = []
+    for dep_kind, dep_field, how in _DEPENDENTS.get(kind, ()):
+        for dep_id, dep in list(state.rows[dep_kind].items()):
+            value = getattr(dep, dep_field)
+            if how == "remove" and value == entity_id:
+                events.extend(remove(state, dep_kind, dep_id))
+            elif how == "clear" and value == entity_id:
+                events.append(ev.changed(dep_kind, dep_id, {dep_field: None}, {dep_field: value}))
+            elif how == "drop" and entity_id in value:
+                new = [v for v in value if v != entity_id]
+                events.append(ev.changed(dep_kind, dep_id, {dep_field: new}, {dep_field: value}))
+    if kind == "relationship":
+        info = to_dict(state.info)
+        for name in ("good_relationship_id", "develop_relationship_id"):
+            if info[name] == entity_id:
+                events.append(ev.session_changed({name: None}, {name: entity_id}))
+    events.append(ev.removed(kind, entity_id, to_dict(state.rows[kind][entity_id])))
+    return events
+
+
+# What happens to other entities when one is removed.
+_DEPENDENTS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "participant": (
+        ("criterion_vote", "participant_id", "remove"),
+        ("relationship", "holder_participants", "drop"),
+        ("attendee", "participant_id", "clear"),
+    ),
+    "relationship": (
+        ("rating", "relationship_id", "remove"),
+        ("outcome", "relationship_id", "remove"),
+        ("factor", "relationship_id", "remove"),
+        ("action", "relationship_id", "clear"),
+        ("conversation", "relationship_id", "clear"),
+    ),
+    "conversation": (
+        ("attendee", "conversation_id", "remove"),
+        ("prompt_answer", "conversation_id", "remove"),
+        ("action_review", "conversation_id", "remove"),
+        ("action", "conversation_id", "clear"),
+        ("conversation", "previous_id", "clear"),
+    ),
+    "action": (("action_review", "action_id", "remove"),),
+}
+
+
+# -- criteria -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """Totals of a dot vote and what they decide."""
+
+    totals: dict[str, int]  # criterion id -> dots, every criterion voted on
+    chosen: tuple[str, ...]  # criteria clearly in the top two
+    tied: tuple[str, ...]  # criteria tied for the remaining place(s)
+    places_left: int  # how many places the tie must fill
+
+    @property
+    def decided(self) -> bool:
+        return len(self.chosen) == 2
+
+
+def vote_totals(state: SessionState, round_no: int = 1) -> dict[str, int]:
+    totals: Counter[str] = Counter()
+    for vote in state.rows["criterion_vote"].values():
+        if vote.round == round_no and vote.dots:
+            totals[vote.criterion_id] += vote.dots
+    return dict(totals)
+
+
+def vote_result(state: SessionState, round_no: int = 1, among: Iterable[str] = ()) -> VoteResult:
+    """Read a round of the dot vote. A run-off (round 2) decides only among ``among``."""
+    totals = vote_totals(state, round_no)
+    candidates = list(among) or list(load_vocabulary().ids("criteria"))
+    places = 2 if round_no == 1 else None
+    if round_no == 2:
+        # The places a run-off fills are those the first round left open.
+        first = vote_result(state, 1)
+        places = first.places_left
+        candidates = list(first.tied)
+    scores = sorted({totals.get(c, 0) for c in candidates}, reverse=True)
+    chosen: list[str] = []
+    for score in scores:
+        group = sorted(c for c in candidates if totals.get(c, 0) == score)
+        if score == 0:
+            break
+        if len(chosen) + len(group) <= places:
+            chosen.extend(group)
+            if len(chosen) == places:
+                break
+        else:
+            return VoteResult(totals, tuple(chosen), tuple(group), places - len(chosen))
+    return VoteResult(totals, tuple(chosen), (), places - len(chosen))
+
+
+def set_dots(
+    state: SessionState, participant_id: str, criterion_id: str, dots: int, round_no: int = 1
+) -> list[ev.Event]:
+    """Set how many dots a participant puts on a criterion, within their allowance."""
+    if participant_id not in state.participants:
+        raise DomainError("That participant no longer exists.")
+    allowance = state.info.dots_per_person if round_no == 1 else 1
+    others = sum(
+        v.dots
+        for v in state.rows["criterion_vote"].values()
+        if v.participant_id == participant_id
+        and v.round == round_no
+        and v.criterion_id != criterion_id
+    )
+    if dots < 0:
+        raise DomainError("Dots cannot be fewer than none.")
+    if others + dots > allowance:
+        name = state.participants[participant_id].name
+        raise DomainError(f"{name} has {allowance} dot(s) in this round and has used {others}.")
+    existing = state.where(
+        "criterion_vote", participant_id=participant_id, criterion_id=criterion_id, round=round_no
+    )
+    if existing:
+        vote_id, _ = existing[0]
+        if dots == 0:
+            return remove(state, "criterion_vote", vote_id)
+        return edit(state, "criterion_vote", vote_id, dots=dots)
+    if dots == 0:
+        return []
+    return [
+        add(
+            state,
+            "criterion_vote",
+            participant_id=participant_id,
+            criterion_id=criterion_id,
+            dots=dots,
+            round=round_no,
+        )
+    ]
+
+
+def choose_criteria(
+    state: SessionState, criterion_ids: list[str], method: str, reason: str = ""
+) -> list[ev.Event]:
+    """Record the group's two criteria, replacing any earlier choice.
+
+    The group's own words for a criterion they keep are kept.
+    """
+    if len(criterion_ids) != 2 or len(set(criterion_ids)) != 2:
+        raise DomainError("Choose exactly two different criteria.")
+    if method == "decision" and not clean_text(reason):
+        raise DomainError("Say why the facilitator decided, so the notes can record it.")
+    old = {c.criterion_id: (cid, c) for cid, c in state.rows["criterion_choice"].items()}
+    events: list[ev.Event] = []
+    for cid, _choice in old.values():
+        events.extend(remove(state, "criterion_choice", cid))
+    for position, criterion in enumerate(criterion_ids, start=1):
+        kept = old.get(criterion)
+        events.append(
+            add(
+                state,
+                "criterion_choice",
+                criterion_id=criterion,
+                position=position,
+                method=method,
+                reason=reason,
+                own_words=kept[1].own_words if kept else "",
+            )
+        )
+    return events
+
+
+def ratings_affected_by(state: SessionState, criterion_ids: Iterable[str]) -> list[str]:
+    """Ids of ratings made against criteria that a new choice would drop."""
+    keep = set(criterion_ids)
+    return [
+        rid
+        for rid, r in state.rows["rating"].items()
+        if r.criterion_id not in keep and (r.score is not None or r.why)
+    ]
+
+
+def chosen_criteria(state: SessionState) -> list[str]:
+    choices = sorted(state.rows["criterion_choice"].values(), key=lambda c: c.position)
+    return [c.criterion_id for c in choices]
+
+
+def rate(
+    state: SessionState, relationship_id: str, criterion_id: str, score: int | None, why: str = ""
+) -> list[ev.Event]:
+    """Rate a relationship against one criterion (adding or changing the rating)."""
+    existing = state.where("rating", relationship_id=relationship_id, criterion_id=criterion_id)
+    if existing:
+        return edit(state, "rating", existing[0][0], score=score, why=why)
+    return [
+        add(
+            state,
+            "rating",
+            relationship_id=relationship_id,
+            criterion_id=criterion_id,
+            score=score,
+            why=why,
+        )
+    ]
+
+
+def pick_for_stage(state: SessionState, stage: str, relationship_id: str | None) -> list[ev.Event]:
+    """Pick the relationship for stage 2 (good) or stage 3 (to develop)."""
+    if relationship_id is not None and relationship_id not in state.relationships:
+        raise DomainError("That relationship no longer exists.")
+    if stage == "good-relationship":
+        if relationship_id and relationship_id == state.info.develop_relationship_id:
+            raise DomainError("That relationship is already stage 3's relationship to develop.")
+        return update_session(state, good_relationship_id=relationship_id)
+    if stage == "to-develop":
+        if relationship_id and relationship_id == state.info.good_relationship_id:
+            raise DomainError("That relationship is already stage 2's good relationship.")
+        return update_session(state, develop_relationship_id=relationship_id)
+    raise DomainError(f"Stage {stage!r} does not pick a relationship.")
+
+
+# -- flags the map raises ---------------------------------------------------------------
+
+
+def relationship_flags(state: SessionState) -> dict[str, list[str]]:
+    """Warnings the map raises on its own, by relationship id."""
+    flags: dict[str, list[str]] = {}
+    names = Counter(_name_key(r.name) for r in state.relationships.values())
+    for rid, rel in state.relationships.items():
+        found = []
+        holders = len(rel.holder_participants) + len(rel.holder_roles)
+        if holders == 1:
+            found.append("fragile: one person holds this")
+        if not rel.purposes:
+            found.append("no purpose recorded")
+        if names[_name_key(rel.name)] > 1:
+            found.append("possible duplicate")
+        if found:
+            flags[rid] = found
+    return flags
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())

@@ -1,0 +1,178 @@
+"""Looking at session files without opening them for writing.
+
+Uses the standard library's ``sqlite3`` only (read-only connections), so the home
+screen can list the sessions folder before the database layer has even loaded,
+and so that looking never changes a file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
+from facilitator.store import errors as err
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+STAGE_ORDER = (
+    "setup",
+    "criteria",
+    "all-relationships",
+    "good-relationship",
+    "to-develop",
+    "conversation",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What the home screen and ``facilitator list`` show about one session file."""
+
+    path: str
+    title: str = ""
+    area: str = ""
+    date: str = ""
+    furthest_stage: str = "setup"
+    last_change: str = ""  # UTC ISO time of the latest journal entry
+    schema_version: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problem: str = ""  # set when the file could not be read; the other fields are blank
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection that cannot change the file."""
+    uri = f"file:{Path(path).resolve()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=1.0)
+    conn.execute("PRAGMA busy_timeout=1000")
+    return conn
+
+
+def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
+    """Read a session file's summary, or raise a SessionFileError saying what is wrong.
+
+    ``check`` runs SQLite's ``quick_check`` as well (a few milliseconds for a
+    workshop-sized file).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise err.NotFoundError(f"There is no session file at {path}.", path)
+    if path.is_dir():
+        raise err.ForeignFileError(f"{path} is a folder, not a session file.", path)
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except PermissionError:
+        raise err.SessionFileError(f"{path.name} cannot be read: permission denied.", path) from None
+    if len(header) == 0:
+        raise err.CorruptFileError(f"{path.name} is empty: it holds no session.", path)
+    if not header.startswith(SQLITE_MAGIC):
+        raise err.ForeignFileError(
+            f"{path.name} is not a facilitator session file (not an SQLite database).", path
+        )
+    if len(header) < 100:
+        raise err.CorruptFileError(f"{path.name} is damaged: it is cut short.", path)
+    try:
+        conn = connect_readonly(path)
+    except sqlite3.Error as exc:
+        raise err.CorruptFileError(f"{path.name} cannot be read ({exc}).", path) from None
+    try:
+        return _summarise(conn, path, check)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise err.LockedError(f"{path.name} is busy in another program.", path) from None
+        raise err.CorruptFileError(f"{path.name} is damaged ({exc}).", path) from None
+    except sqlite3.DatabaseError as exc:
+        raise err.CorruptFileError(f"{path.name} is damaged ({exc}).", path) from None
+    finally:
+        conn.close()
+
+
+def _summarise(conn: sqlite3.Connection, path: Path, check: bool) -> SessionSummary:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise err.ForeignFileError(
+            f"{path.name} is an SQLite database, but not a facilitator session.", path
+        )
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise err.NewerVersionError(
+            f"{path.name} was saved by a newer facilitator (format {version}; this one reads "
+            f"up to {SCHEMA_VERSION}). Upgrade facilitator to open it.",
+            path,
+        )
+    if check:
+        result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        if result != ["ok"]:
+            raise err.CorruptFileError(
+                f"{path.name} is damaged ({result[0][:120]}). Open a backup from "
+                "the sessions folder's .backups instead.",
+                path,
+            )
+    conn.execute("BEGIN")
+    row = conn.execute(
+        "SELECT title, area, date, current_stage FROM session_info WHERE id = 1"
+    ).fetchone()
+    if row is None:
+        raise err.CorruptFileError(f"{path.name} is damaged: its session details are missing.")
+    title, area, date, current = row
+    stages = {r[0] for r in conn.execute("SELECT DISTINCT stage FROM event")}
+    stages.add(current)
+    furthest = max(
+        (s for s in stages if s in STAGE_ORDER), key=STAGE_ORDER.index, default="setup"
+    )
+    last = conn.execute("SELECT at FROM event ORDER BY seq DESC LIMIT 1").fetchone()
+    counts = {}
+    for table in ("participant", "relationship", "conversation", "action", "event"):
+        counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    conn.execute("ROLLBACK")
+    return SessionSummary(
+        path=str(path),
+        title=title,
+        area=area,
+        date=date,
+        furthest_stage=furthest,
+        last_change=last[0] if last else "",
+        schema_version=version,
+        counts=counts,
+    )
+
+
+def list_sessions(folder: Path) -> list[SessionSummary]:
+    """Summaries of every session file in a folder, newest change first.
+
+    A file that cannot be read is listed with ``problem`` set, never skipped, so
+    nobody wonders where a session went.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in os.scandir(folder):
+        if not entry.name.endswith(FILE_SUFFIX) or not entry.is_file():
+            continue
+        path = Path(entry.path)
+        try:
+            found.append(inspect_file(path, check=False))
+        except err.SessionFileError as exc:
+            found.append(SessionSummary(path=str(path), title=path.stem, problem=str(exc)))
+    found.sort(key=lambda s: (s.last_change, s.path), reverse=True)
+    return found
+
+
+def resolve_sessions_dir(option: str | os.PathLike | None = None) -> Path:
+    """The sessions folder: the option, else $FACILITATOR_SESSIONS_DIR, else ./sessions."""
+    chosen = option or os.environ.get("FACILITATOR_SESSIONS_DIR") or "sessions"
+    return Path(chosen).expanduser().resolve()
+
+
+def ensure_sessions_dir(folder: Path) -> Path:
+    """Create the sessions folder on first use, private to its owner."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,466 @@
+"""Reading and writing one session file.
+
+Every connection runs in WAL mode with ``synchronous=FULL`` (a commit is on disk
+before it is acknowledged), foreign keys on and a busy timeout, and opens its
+transactions with an explicit ``BEGIN`` so that reads and DDL are transactional
+too. Each change is one transaction holding both the journal entries and the rows
+they describe: either both are on disk or neither is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from facilitator.domain import events as ev
+from facilitator.domain.model import (
+    ENTITY_TYPES,
+    SESSION_FIELDS,
+    SessionInfo,
+    SessionState,
+    entity_fields,
+)
+from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
+from facilitator.store import errors as err
+from facilitator.store import tables as t
+from facilitator.store.catalog import inspect_file
+
+BUSY_TIMEOUT_MS = 1000
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def make_engine(path: Path, *, readonly: bool = False) -> Engine:
+    """An engine on one session file, with this project's pragmas on every connection."""
+    if readonly:
+        url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    else:
+        url = f"sqlite:///{path}"
+    engine = create_engine(
+        url,
+        poolclass=StaticPool,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let us emit BEGIN ourselves (below) instead of the driver's late, partial BEGIN.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        if not readonly:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the write lock up front, so a transaction never fails half-way
+        # for want of it; readers take a plain (deferred) BEGIN.
+        reading = readonly or conn.get_execution_options().get("reading", False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+class SessionLock:
+    """An exclusive advisory lock on a session file, held while a window has it open.
+
+    ``flock`` locks vanish with the process, so a killed app never leaves a stale
+    lock behind, and a second app finds out at once rather than after a timeout.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise err.LockedError(
+                    f"{self.path.name} is open in another facilitator window; "
+                    "close it there first, or open it read-only with replay.",
+                    self.path,
+                ) from None
+            raise
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _create_empty(path: Path) -> None:
+    """Create the file itself, readable by its owner only (SQLite's -wal and -shm copy it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def create_schema(conn: Connection) -> None:
+    """Create the current schema in an empty database (inside the caller's transaction)."""
+    t.metadata.create_all(conn)
+    for trigger in t.JOURNAL_TRIGGERS:
+        conn.exec_driver_sql(trigger)
+    conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+class SessionFile:
+    """An open session: its state in memory, kept in step with the file on every change."""
+
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        lock: SessionLock | None,
+        *,
+        readonly: bool,
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
+        self.path = path
+        self.engine = engine
+        self.readonly = readonly
+        self._lock = lock
+        self._clock = clock
+        self._mutex = threading.RLock()
+        self._closed = False
+        with self._read() as conn:
+            self.state = _load_state(conn)
+            self._journal = _load_journal(conn)
+        self._next_txn = max((e.txn for e in self._journal), default=0) + 1
+
+    # -- opening and creating -------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        *,
+        title: str,
+        area: str = "",
+        date: str | None = None,
+        clock: Callable[[], str] = utc_now,
+    ) -> SessionFile:
+        """Create a new session file (refusing to overwrite one) and open it."""
+        from facilitator.domain import commands
+
+        path = Path(path)
+        if path.exists():
+            raise err.SessionFileError(f"{path} already exists.", path)
+        try:
+            _create_empty(path)
+        except OSError as exc:
+            raise err.WriteError(f"Cannot create {path}: {exc.strerror}.", path) from None
+        engine = make_engine(path)
+        lock = SessionLock(path)
+        lock.acquire()
+        try:
+            with engine.begin() as conn:
+                create_schema(conn)
+                conn.execute(insert(t.SessionInfoRow.__table__).values(id=1))
+            session = cls(path, engine, lock, readonly=False, clock=clock)
+            session.apply(
+                commands.update_session(
+                    session.state,
+                    title=title,
+                    area=area,
+                    date=date or dt.date.today().isoformat(),
+                )
+            )
+        except BaseException:
+            lock.release()
+            engine.dispose()
+            path.unlink(missing_ok=True)
+            raise
+        return session
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        readonly: bool = False,
+        clock: Callable[[], str] = utc_now,
+        backups_dir: Path | None = None,
+    ) -> SessionFile:
+        """Open a session file, after checking it is ours, healthy and not open elsewhere.
+
+        Raises a :class:`~facilitator.store.errors.SessionFileError` subclass, having
+        written nothing to the file, if it is not.
+        """
+        from facilitator.store import upgrade
+
+        path = Path(path)
+        lock = None
+        if not readonly:
+            if not path.exists():
+                raise err.NotFoundError(f"There is no session file at {path}.", path)
+            lock = SessionLock(path)
+            try:
+                lock.acquire()
+            except PermissionError:
+                raise err.WriteError(f"{path} cannot be opened: permission denied.") from None
+        try:
+            info = inspect_file(path)  # raises for foreign, corrupt and newer files
+            if info.schema_version < SCHEMA_VERSION:
+                if readonly:
+                    raise err.SessionFileError(
+                        f"{path.name} uses an older format; open it normally once to upgrade "
+                        "it, then replay it.",
+                        path,
+                    )
+                upgrade.upgrade_file(path, info.schema_version, backups_dir=backups_dir)
+            engine = make_engine(path, readonly=readonly)
+            try:
+                return cls(path, engine, lock, readonly=readonly, clock=clock)
+            except (DBAPIError, sqlite3.Error) as exc:
+                engine.dispose()
+                raise err.CorruptFileError(
+                    f"{path.name} is damaged and cannot be read ({_reason(exc)}).", path
+                ) from None
+        except BaseException:
+            if lock:
+                lock.release()
+            raise
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._mutex, self.engine.connect().execution_options(reading=True) as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+
+    @property
+    def journal(self) -> Sequence[ev.JournalEntry]:
+        return tuple(self._journal)
+
+    def reload(self) -> SessionState:
+        """State as the tables hold it (not the in-memory copy): used to check them."""
+        with self._read() as conn:
+            return _load_state(conn)
+
+    def read_journal(self) -> list[ev.JournalEntry]:
+        with self._read() as conn:
+            return _load_journal(conn)
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def apply(self, events: Sequence[ev.Event]) -> list[ev.JournalEntry]:
+        """Commit events as one transaction: journal entries and table rows together.
+
+        The in-memory state changes only after the commit succeeds. Raises
+        :class:`~facilitator.store.errors.WriteError` if the disk refuses the write.
+        """
+        if not events:
+            return []
+        if self.readonly:
+            raise err.WriteError("This session is open read-only.", self.path)
+        if self._closed:
+            raise err.WriteError("This session has been closed.", self.path)
+        with self._mutex:
+            # Check the events against a scratch copy first, so a bad command never
+            # reaches the file.
+            for event in events:
+                ev.validate(event)
+            stage = self.state.info.current_stage
+            txn = self._next_txn
+            at = self._clock()
+            written: list[ev.JournalEntry] = []
+            try:
+                with self.engine.begin() as conn:
+                    for event in events:
+                        entry = _write_event(conn, txn, at, stage, event)
+                        written.append(entry)
+                        stage = _stage_after(event, stage)
+            except (OperationalError, DBAPIError, sqlite3.Error, OSError) as exc:
+                raise err.WriteError(
+                    f"Could not save the change ({_reason(exc)}). Nothing was half-saved; "
+                    "what was saved before is safe.",
+                    self.path,
+                ) from None
+            self._next_txn += 1
+            for entry in written:
+                ev.apply_event(self.state, entry.event)
+            self._journal.extend(written)
+            return written
+
+    def undo(self) -> tuple[int, list[ev.JournalEntry]] | None:
+        """Undo the latest change that has not been undone; None if there is nothing."""
+        found = ev.undo_events(self._journal)
+        if found is None:
+            return None
+        target, inverse = found
+        return target, self.apply(inverse)
+
+    # -- drafts -----------------------------------------------------------------------------
+
+    def save_draft(self, key: str, text: str) -> None:
+        """Keep text that is being typed, so that a crash loses at most the last second."""
+        if self.readonly or self._closed:
+            return
+        with self._mutex:
+            try:
+                with self.engine.begin() as conn:
+                    if text:
+                        conn.exec_driver_sql(
+                            "INSERT INTO draft(key, text, updated_at) VALUES (?, ?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET text=excluded.text, "
+                            "updated_at=excluded.updated_at",
+                            (key, text, self._clock()),
+                        )
+                    else:
+                        conn.execute(delete(t.DraftRow.__table__).where(t.DraftRow.key == key))
+            except (OperationalError, DBAPIError, sqlite3.Error) as exc:
+                raise err.WriteError(f"Could not save typing ({_reason(exc)}).") from None
+
+    def drafts(self) -> dict[str, str]:
+        with self._read() as conn:
+            rows = conn.execute(select(t.DraftRow.key, t.DraftRow.text)).all()
+        return {k: v for k, v in rows}
+
+    def clear_draft(self, key: str) -> None:
+        self.save_draft(key, "")
+
+    # -- health -----------------------------------------------------------------------------
+
+    def integrity_check(self) -> list[str]:
+        with self._read() as conn:
+            return [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the file and let go of it."""
+        if self._closed:
+            return
+        with self._mutex:
+            self._closed = True
+            try:
+                if not self.readonly:
+                    with self.engine.connect() as conn:
+                        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (DBAPIError, sqlite3.Error):
+                pass  # the WAL stays; SQLite will fold it in next time
+            finally:
+                self.engine.dispose()
+                if self._lock:
+                    self._lock.release()
+
+    def __enter__(self) -> SessionFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
+    if "disk is full" in text or getattr(orig, "errno", None) == errno.ENOSPC:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the file or its folder is read-only"
+    return text
+
+
+def _stage_after(event: ev.Event, stage: str) -> str:
+    if event.kind == "session.changed":
+        return event.payload["fields"].get("current_stage", stage)
+    return stage
+
+
+def _write_event(
+    conn: Connection, txn: int, at: str, stage: str, event: ev.Event
+) -> ev.JournalEntry:
+    payload = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
+    result = conn.execute(
+        insert(t.EventRow.__table__).values(
+            txn=txn, at=at, stage=stage, kind=event.kind, payload=payload
+        )
+    )
+    seq = result.inserted_primary_key[0]
+    _apply_to_tables(conn, seq, event)
+    return ev.JournalEntry(seq, txn, at, stage, event.kind, json.loads(payload))
+
+
+def _apply_to_tables(conn: Connection, seq: int, event: ev.Event) -> None:
+    p = event.payload
+    if event.entity == "session":
+        conn.execute(update(t.SessionInfoRow.__table__).values(**p["fields"]))
+        return
+    table = t.ENTITY_TABLES[event.entity].__table__
+    if event.verb == ev.ADDED:
+        conn.execute(insert(table).values(id=p["id"], seq=seq, **p["fields"]))
+    elif event.verb == ev.CHANGED:
+        result = conn.execute(update(table).where(table.c.id == p["id"]).values(**p["fields"]))
+        if result.rowcount != 1:
+            raise ev.EventError(f"{event.kind}: no row {p['id']}")
+    else:
+        result = conn.execute(delete(table).where(table.c.id == p["id"]))
+        if result.rowcount != 1:
+            raise ev.EventError(f"{event.kind}: no row {p['id']}")
+
+
+def _load_state(conn: Connection) -> SessionState:
+    state = SessionState()
+    info_row = conn.execute(select(t.SessionInfoRow.__table__)).mappings().first()
+    if info_row is not None:
+        state.info = SessionInfo(**{k: info_row[k] for k in SESSION_FIELDS})
+    for kind, model in t.ENTITY_TABLES.items():
+        table = model.__table__
+        cls = ENTITY_TYPES[kind]
+        names = entity_fields(kind)
+        rows = state.rows[kind]
+        for row in conn.execute(select(table).order_by(table.c.seq)).mappings():
+            rows[row["id"]] = cls(**{n: _plain(row[n]) for n in names})
+    return state
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def _load_journal(conn: Connection) -> list[ev.JournalEntry]:
+    table = t.EventRow.__table__
+    return [
+        ev.JournalEntry(r.seq, r.txn, r.at, r.stage, r.kind, json.loads(r.payload))
+        for r in conn.execute(select(table).order_by(table.c.seq))
+    ]
+
+
+def session_path(folder: Path, title: str, date: str | None = None) -> Path:
+    """A new, unused file name in the folder: ``<date>-<slug>.facilitator``."""
+    from facilitator.domain.text import slugify
+
+    day = date or dt.date.today().isoformat()
+    base = f"{day}-{slugify(title)}"
+    candidate = folder / f"{base}{FILE_SUFFIX}"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{n}{FILE_SUFFIX}"
+        n += 1
+    return candidate
