@@ -1,0 +1,191 @@
+"""The ``facilitator`` command line.
+
+Kept light: heavy modules (Textual, the database layer) are imported inside the
+commands that need them, so ``--help`` and ``list`` answer at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from facilitator import __version__
+from facilitator.store.catalog import (
+    ensure_sessions_dir,
+    inspect_file,
+    list_sessions,
+    resolve_sessions_dir,
+)
+from facilitator.store.errors import SessionFileError
+
+SESSIONS_DIR_HELP = (
+    "Folder holding the session files (default: $FACILITATOR_SESSIONS_DIR, else ./sessions)."
+)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"facilitator: {message}", err=True)
+    sys.exit(code)
+
+
+def _run_app(sessions_dir: Path, *, open_path: Path | None = None, **kwargs: object) -> None:
+    from facilitator.tui.app import make_app
+
+    app = make_app(sessions_dir=sessions_dir, open_path=open_path, **kwargs)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--sessions-dir", type=click.Path(file_okay=False), help=SESSIONS_DIR_HELP)
+@click.option(
+    "--questions",
+    type=click.Path(dir_okay=False),
+    help="Your own question bank (TOML) for facilitated conversations.",
+)
+@click.version_option(__version__, "--version", "-V", prog_name="facilitator")
+@click.pass_context
+def main(ctx: click.Context, sessions_dir: str | None, questions: str | None) -> None:
+    """Run relationship-mapping workshops with a community partnership.
+
+    With no command, opens the home screen on the sessions folder.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["sessions_dir"] = resolve_sessions_dir(sessions_dir)
+    ctx.obj["questions"] = Path(questions) if questions else None
+    if questions and not Path(questions).is_file():
+        _fail(f"there is no question bank at {questions}")
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx.obj["sessions_dir"], questions=ctx.obj["questions"])
+
+
+@main.command()
+@click.argument("title")
+@click.option("--area", default="", help="The neighbourhood or area the partnership serves.")
+@click.option("--date", "date", default=None, help="Workshop date, YYYY-MM-DD (default: today).")
+@click.option("--no-open", is_flag=True, help="Create the file and print its path only.")
+@click.pass_context
+def new(ctx: click.Context, title: str, area: str, date: str | None, no_open: bool) -> None:
+    """Create a new workshop session called TITLE and open it."""
+    from facilitator.domain.commands import DomainError
+    from facilitator.store.sessionfile import SessionFile, session_path
+
+    folder = ensure_sessions_dir(ctx.obj["sessions_dir"])
+    try:
+        path = session_path(folder, title, date)
+        session = SessionFile.create(path, title=title, area=area, date=date)
+        session.close()
+    except (DomainError, SessionFileError) as exc:
+        _fail(str(exc))
+    click.echo(str(path))
+    if not no_open:
+        _run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
+
+
+@main.command("open")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def open_cmd(ctx: click.Context, file: str) -> None:
+    """Open the session in FILE."""
+    path = Path(file).resolve()
+    try:
+        inspect_file(path)
+    except SessionFileError as exc:
+        _fail(str(exc))
+    _run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
+
+
+@main.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List the sessions in the sessions folder, newest first."""
+    folder: Path = ctx.obj["sessions_dir"]
+    sessions = list_sessions(folder)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"sessions_dir": str(folder), "sessions": [s.as_dict() for s in sessions]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not sessions:
+        console.print(f"No sessions yet in {folder}. Start one with: facilitator new TITLE")
+        return
+    table = Table(title=f"Sessions in {folder}", title_justify="left")
+    for column in ("Date", "Title", "Area", "Furthest stage", "Last change", "File"):
+        table.add_column(column, overflow="fold")
+    for s in sessions:
+        if s.problem:
+            table.add_row("", f"[red]{s.problem}[/red]", "", "", "", Path(s.path).name)
+        else:
+            table.add_row(
+                s.date,
+                s.title,
+                s.area,
+                s.furthest_stage,
+                s.last_change[:16].replace("T", " "),
+                Path(s.path).name,
+            )
+    console.print(table)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def check(file: str, as_json: bool) -> None:
+    """Check a session file: integrity, format version and what it holds.
+
+    Exits 0 when the file is healthy. Never changes the file.
+    """
+    from facilitator.store.catalog import connect_readonly
+
+    path = Path(file)
+    try:
+        summary = inspect_file(path, check=True)
+        conn = connect_readonly(path)
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        finally:
+            conn.close()
+    except SessionFileError as exc:
+        if as_json:
+            click.echo(json.dumps({"path": str(path), "ok": False, "problem": str(exc)}))
+            sys.exit(1)
+        _fail(str(exc))
+    healthy = integrity == ["ok"]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"ok": healthy, "integrity": integrity, **summary.as_dict()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        click.echo(f"{path.name}: {'healthy' if healthy else 'DAMAGED'}")
+        click.echo(f"  title:          {summary.title}")
+        click.echo(f"  area:           {summary.area}")
+        click.echo(f"  date:           {summary.date}")
+        click.echo(f"  format version: {summary.schema_version}")
+        click.echo(f"  furthest stage: {summary.furthest_stage}")
+        click.echo(f"  last change:    {summary.last_change}")
+        for name, count in summary.counts.items():
+            click.echo(f"  {name + 's:':<15} {count}")
+        if not healthy:
+            click.echo(f"  integrity:      {'; '.join(integrity[:3])}")
+    sys.exit(0 if healthy else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

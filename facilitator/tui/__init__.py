@@ -1,0 +1,1 @@
+"""The Textual app: one screen per file, styles in ``app.tcss``."""

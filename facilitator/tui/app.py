@@ -1,0 +1,200 @@
+"""The facilitator app: home screen, opening sessions, help, palette, signals."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import signal
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from facilitator.store.catalog import ensure_sessions_dir
+from facilitator.store.errors import SessionFileError
+from facilitator.tui.dialogs import MessageDialog, NewSessionDialog
+from facilitator.tui.help import HelpScreen
+from facilitator.tui.home import HomeScreen
+
+
+class FacilitatorApp(App[None]):
+    """Runs workshops; one session open at a time."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "facilitator"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", tooltip="Keys and an overview of the workshop"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f9", "toggle_dark", "Light/dark", show=False),
+    ]
+
+    def __init__(
+        self,
+        sessions_dir: Path,
+        *,
+        open_path: Path | None = None,
+        questions: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.sessions_dir = sessions_dir
+        self.open_path = open_path
+        self.questions = questions
+        self.session: Any = None  # the open SessionFile, if any
+
+    # -- start and stop ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        ensure_sessions_dir(self.sessions_dir)
+        self.push_screen(HomeScreen(self.sessions_dir))
+        self._install_signal_handlers()
+        if self.open_path is not None:
+            self.open_session(self.open_path)
+        else:
+            # Load the database layer in the background while the home screen shows.
+            self.run_worker(self._warm_up, thread=True, exit_on_error=False, group="warm-up")
+
+    @staticmethod
+    def _warm_up() -> None:
+        importlib.import_module("facilitator.store.sessionfile")
+
+    def _install_signal_handlers(self) -> None:
+        """Closing the terminal (SIGHUP) or SIGTERM: save typing and close the file cleanly."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, self._stop_on_signal)
+        except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover
+            pass
+
+    def _stop_on_signal(self) -> None:
+        self.shutdown_session()
+        self.exit(return_code=0)
+
+    def shutdown_session(self) -> None:
+        """Write pending drafts and close the open session, if any."""
+        from facilitator.tui.workshop import WorkshopScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WorkshopScreen):
+                # Closing anyway: what was committed is safe whatever happens here.
+                with contextlib.suppress(Exception):
+                    screen.flush()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    async def action_quit(self) -> None:
+        self.shutdown_session()
+        self.exit()
+
+    # -- sessions -----------------------------------------------------------------------------
+
+    def action_new_session(self) -> None:
+        def done(values: dict | None) -> None:
+            if values:
+                self._create_session(values["title"], values["area"])
+
+        self.push_screen(NewSessionDialog(), done)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def _create_session(self, title: str, area: str) -> Any:
+        from facilitator.store.sessionfile import SessionFile, session_path
+
+        path = session_path(ensure_sessions_dir(self.sessions_dir), title)
+        return SessionFile.create(path, title=title, area=area)
+
+    def open_session(self, path: Path) -> None:
+        if self.session is not None:
+            self.close_session()
+        self._open_worker(path)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def _open_worker(self, path: Path) -> Any:
+        from facilitator.store.sessionfile import SessionFile
+
+        return SessionFile.open(path)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "session":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._show_session(worker.result)
+        elif event.state == WorkerState.ERROR:
+            self._show_problem("That session could not be opened", worker.error)
+
+    def _show_session(self, session: Any) -> None:
+        from facilitator.tui.workshop import WorkshopScreen
+
+        self.session = session
+        self.push_screen(WorkshopScreen(session))
+
+    def close_session(self) -> None:
+        from facilitator.tui.workshop import WorkshopScreen
+
+        if isinstance(self.screen, WorkshopScreen):
+            self.screen.flush()
+            self.pop_screen()
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self.sub_title = ""
+
+    def _show_problem(self, title: str, error: BaseException | None) -> None:
+        if isinstance(error, SessionFileError | ValueError):
+            message = str(error)
+        else:
+            message = f"Something went wrong: {error!s}. Nothing saved before has been lost."
+        self.push_screen(MessageDialog(title, message))
+
+    # -- help and palette -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action with a description in the Footer is also in the palette."""
+        seen: set[str] = set()
+        for _key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen:
+                continue
+            if binding.action in {"command_palette", "quit"}:
+                continue
+            seen.add(binding.description)
+            yield SystemCommand(
+                binding.description,
+                binding.tooltip or f"Same as pressing {binding.key}",
+                _runner(active.node, binding.action),
+            )
+        yield SystemCommand(
+            "Light or dark theme", "Switch between light and dark", self.action_toggle_dark
+        )
+        yield from super().get_system_commands(screen)
+
+
+def _runner(node: Any, action: str) -> Any:
+    async def run() -> None:
+        await node.run_action(action)
+
+    return run
+
+
+def make_app(
+    *, sessions_dir: Path, open_path: Path | None = None, questions: Path | None = None
+) -> FacilitatorApp:
+    """Build the app for the command line and for tests alike."""
+    return FacilitatorApp(sessions_dir, open_path=open_path, questions=questions)

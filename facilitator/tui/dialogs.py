@@ -1,0 +1,189 @@
+"""Small modal dialogs: confirm, message, new session, participant details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from facilitator.domain.vocabulary import load_vocabulary
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True for yes."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("y", "dismiss(True)", "Yes", show=False),
+        Binding("n", "dismiss(False)", "No", show=False),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, id="yes", variant="error")
+                yield Button(self.no, id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class MessageDialog(ModalScreen[None]):
+    """Show a message (usually a problem) until the facilitator presses a key."""
+
+    BINDINGS = [Binding("escape,enter", "dismiss", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.message, classes="dialog-text", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self) -> None:
+        self.dismiss()
+
+
+class FormDialog(ModalScreen[dict[str, Any] | None]):
+    """A dialog with fields; ctrl+s or Enter in the last field saves, Escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+    heading = ""
+
+    def compose_fields(self) -> ComposeResult:  # pragma: no cover - overridden
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(self.heading, classes="dialog-title")
+            with VerticalScroll(classes="form-fields"):
+                yield from self.compose_fields()
+            yield Static("", id="form-error", classes="form-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def values(self) -> dict[str, Any]:  # pragma: no cover - overridden
+        return {}
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        values = self.values()
+        if values is not None:
+            self.dismiss(values)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+
+def labelled(widget: Any, label: str) -> Any:
+    widget.border_title = label
+    return widget
+
+
+class NewSessionDialog(FormDialog):
+    """Ask for a new session's title and area."""
+
+    heading = "New workshop session"
+
+    def compose_fields(self) -> ComposeResult:
+        yield labelled(Input(placeholder="e.g. Spring mapping workshop", id="title"), "Title")
+        yield labelled(Input(placeholder="the neighbourhood or area", id="area"), "Area")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    def values(self) -> dict[str, Any] | None:
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            self.show_error("Give the session a title.")
+            return None
+        return {"title": title, "area": self.query_one("#area", Input).value}
+
+
+class ParticipantDialog(FormDialog):
+    """Add or edit a participant: name, role, agency, consent, present."""
+
+    def __init__(self, values: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.initial = values or {}
+        self.heading = "Edit participant" if values else "Add participant"
+
+    def compose_fields(self) -> ComposeResult:
+        vocab = load_vocabulary()
+        v = self.initial
+        yield labelled(Input(v.get("name", ""), id="name", placeholder="their name"), "Name")
+        yield labelled(
+            Select(
+                [(t.label, t.id) for t in vocab.roles],
+                value=v.get("role", "resident-member"),
+                allow_blank=False,
+                id="role",
+            ),
+            "Role",
+        )
+        yield labelled(
+            Input(v.get("agency", ""), id="agency", placeholder="only for agency staff"),
+            "Agency (if any)",
+        )
+        yield Checkbox(
+            "Happy to be named in shared notes", v.get("consent_named", False), id="consent"
+        )
+        yield Checkbox("Here today", v.get("present", True), id="present")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def values(self) -> dict[str, Any] | None:
+        name = self.query_one("#name", Input).value
+        if not name.strip():
+            self.show_error("A participant needs a name (a first name is fine).")
+            return None
+        return {
+            "name": name,
+            "role": self.query_one("#role", Select).value,
+            "agency": self.query_one("#agency", Input).value,
+            "consent_named": self.query_one("#consent", Checkbox).value,
+            "present": self.query_one("#present", Checkbox).value,
+        }

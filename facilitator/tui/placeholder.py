@@ -1,0 +1,19 @@
+"""A stage whose screen is not built yet: says what it will hold."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.tui.stagepane import StagePane
+
+
+class PlaceholderPane(StagePane):
+    def __init__(self, stage_id: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.stage_id = stage_id
+
+    def compose(self) -> ComposeResult:
+        stage = load_vocabulary().get("stages", self.stage_id)
+        yield Static(f"[b]{stage.label}[/b]\n\n{stage.description}", classes="placeholder")

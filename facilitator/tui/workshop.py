@@ -1,0 +1,210 @@
+"""The workshop screen: the stage bar, one pane per stage, undo and drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input, TextArea
+
+from facilitator.domain import commands
+from facilitator.domain.events import Event, describe
+from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.store.errors import SessionFileError
+from facilitator.tui.drafts import DraftKeeper
+from facilitator.tui.placeholder import PlaceholderPane
+from facilitator.tui.setup import SetupPane
+from facilitator.tui.stagebar import STAGE_KEYS, StageBar
+from facilitator.tui.stagepane import StagePane
+
+
+def _stage_panes() -> list[StagePane]:
+    """One pane per stage, in the vocabulary's order."""
+    panes: dict[str, type[StagePane]] = {"setup": SetupPane}
+    out: list[StagePane] = []
+    for stage in load_vocabulary().stages:
+        cls = panes.get(stage.id)
+        out.append(cls(id=stage.id) if cls else PlaceholderPane(stage.id, id=stage.id))
+    return out
+
+
+class WorkshopScreen(Screen[None]):
+    """A session being run: everything typed is saved as it is typed."""
+
+    BINDINGS = [
+        Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change"),
+        Binding("ctrl+pagedown", "next_stage", "Next stage", show=False),
+        Binding("ctrl+pageup", "previous_stage", "Previous stage", show=False),
+        Binding("ctrl+g", "goto_stage", "Stages", tooltip="Jump to any stage"),
+        Binding("ctrl+s", "save_now", "Saved", show=False),
+        Binding("ctrl+w", "close_session", "Close", tooltip="Back to the list of sessions"),
+        *[
+            Binding(key, f"stage({i})", f"Stage {i}", show=False)
+            for i, key in enumerate(STAGE_KEYS)
+        ],
+    ]
+
+    def __init__(self, session: Any) -> None:
+        super().__init__()
+        self.session = session
+        self.drafts = DraftKeeper(self._save_draft, self.set_timer, self._draft_failed)
+        self._stage_ids = [s.id for s in load_vocabulary().stages]
+
+    def compose(self) -> ComposeResult:
+        yield StageBar(id="stagebar")
+        current = self.session.state.info.current_stage
+        with ContentSwitcher(initial=current, id="stages"):
+            yield from _stage_panes()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.session.path.name
+        self.app.sub_title = self.session.state.info.title
+        self._update_bar()
+        self.call_after_refresh(self._restore_drafts)
+        self.call_after_refresh(self._focus_stage)
+
+    # -- committing -------------------------------------------------------------------------
+
+    def commit(self, events: Sequence[Event] | Event) -> bool:
+        """Save events to the file; show any problem as a message. True when saved."""
+        if isinstance(events, Event):
+            events = [events]
+        if not events:
+            return True
+        try:
+            self.session.apply(list(events))
+        except (SessionFileError, commands.DomainError, ValueError) as exc:
+            self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return False
+        self.refresh_panes()
+        return True
+
+    def refresh_panes(self) -> None:
+        for pane in self.query(StagePane):
+            pane.refresh_from_state()
+        self._update_bar()
+        self.app.sub_title = self.session.state.info.title
+
+    def _update_bar(self) -> None:
+        bar = self.query_one(StageBar)
+        bar.current = self.session.state.info.current_stage
+        bar.visited = frozenset(e.stage for e in self.session.journal)
+
+    def action_undo(self) -> None:
+        self.drafts.flush()
+        try:
+            done = self.session.undo()
+        except SessionFileError as exc:
+            self.app.notify(str(exc), title="Not undone", severity="error")
+            return
+        if done is None:
+            self.app.notify("Nothing left to undo.")
+            return
+        target, _entries = done
+        first = next(e for e in self.session.journal if e.txn == target)
+        self.refresh_panes()
+        self.app.notify(f"Undone: {describe(first.event)}")
+
+    def action_save_now(self) -> None:
+        self.drafts.flush()
+        self.app.notify("Everything is saved as you type; nothing is waiting.")
+
+    # -- stages ---------------------------------------------------------------------------
+
+    @property
+    def current_stage(self) -> str:
+        return self.session.state.info.current_stage
+
+    def go_to_stage(self, stage_id: str) -> None:
+        if stage_id == self.current_stage:
+            return
+        self.drafts.flush()
+        leaving = self.query_one(f"#{self.current_stage}", StagePane)
+        warning = leaving.incomplete()
+        if not self.commit(commands.update_session(self.session.state, current_stage=stage_id)):
+            return
+        self.query_one(ContentSwitcher).current = stage_id
+        self._focus_stage()
+        if warning:
+            self.app.notify(f"Moved on, but: {warning}", severity="warning", timeout=6)
+
+    def _focus_stage(self) -> None:
+        pane = self.query_one(f"#{self.current_stage}", StagePane)
+        pane.focus_first()
+
+    def action_stage(self, index: int) -> None:
+        if 0 <= index < len(self._stage_ids):
+            self.go_to_stage(self._stage_ids[index])
+
+    def action_next_stage(self) -> None:
+        i = self._stage_ids.index(self.current_stage)
+        if i + 1 < len(self._stage_ids):
+            self.go_to_stage(self._stage_ids[i + 1])
+
+    def action_previous_stage(self) -> None:
+        i = self._stage_ids.index(self.current_stage)
+        if i > 0:
+            self.go_to_stage(self._stage_ids[i - 1])
+
+    def action_goto_stage(self) -> None:
+        from facilitator.tui.pickers import StagePicker
+
+        def done(stage_id: str | None) -> None:
+            if stage_id:
+                self.go_to_stage(stage_id)
+
+        self.app.push_screen(StagePicker(self.current_stage), done)
+
+    def action_close_session(self) -> None:
+        self.drafts.flush()
+        self.app.close_session()
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def _save_draft(self, key: str, text: str) -> None:
+        self.session.save_draft(key, text)
+
+    def _draft_failed(self, exc: Exception) -> None:
+        self.app.notify(
+            f"Typing could not be saved: {exc}", title="Not saved", severity="error", timeout=8
+        )
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        key = getattr(event.input, "draft_key", None)
+        if key:
+            self.drafts.typed(key, event.value)
+
+    @on(TextArea.Changed)
+    def _textarea_changed(self, event: TextArea.Changed) -> None:
+        key = getattr(event.text_area, "draft_key", None)
+        if key:
+            self.drafts.typed(key, event.text_area.text)
+
+    def _restore_drafts(self) -> None:
+        """Put back text that was being typed when the app last stopped."""
+        saved = self.session.drafts()
+        restored = 0
+        for widget in self.query("Input, TextArea"):
+            key = getattr(widget, "draft_key", None)
+            if key and key in saved:
+                if isinstance(widget, Input):
+                    widget.value = saved[key]
+                else:
+                    widget.text = saved[key]
+                restored += 1
+        if restored:
+            self.app.notify(
+                "Text you were typing when facilitator last closed has been put back.",
+                title="Restored",
+                timeout=6,
+            )
+
+    def flush(self) -> None:
+        """Write pending drafts now (used when the app is told to stop)."""
+        self.drafts.flush()
