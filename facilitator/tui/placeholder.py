@@ -10,9 +10,7 @@ from facilitator.tui.stagepane import StagePane
 
 
 class PlaceholderPane(StagePane):
-    def __init__(self, stage_id: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.stage_id = stage_id
+    """Shows the stage's name and purpose; replaced by the stage's real pane."""
 
     def compose(self) -> ComposeResult:
         stage = load_vocabulary().get("stages", self.stage_id)

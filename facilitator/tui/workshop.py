@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,19 +17,28 @@ from facilitator.domain.events import Event, describe
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.store.errors import SessionFileError
 from facilitator.tui.drafts import DraftKeeper
-from facilitator.tui.placeholder import PlaceholderPane
-from facilitator.tui.setup import SetupPane
 from facilitator.tui.stagebar import STAGE_KEYS, StageBar
 from facilitator.tui.stagepane import StagePane
+
+# The pane for each stage: module and class, imported when the workshop screen opens.
+STAGE_PANES = {
+    "setup": ("facilitator.tui.setup", "SetupPane"),
+    "criteria": ("facilitator.tui.criteria", "CriteriaPane"),
+    "all-relationships": ("facilitator.tui.relationships", "RelationshipsPane"),
+    "good-relationship": ("facilitator.tui.focus", "GoodRelationshipPane"),
+    "to-develop": ("facilitator.tui.focus", "DevelopPane"),
+    "conversation": ("facilitator.tui.conversation", "ConversationPane"),
+    "notes": ("facilitator.tui.notes", "NotesPane"),
+}
 
 
 def _stage_panes() -> list[StagePane]:
     """One pane per stage, in the vocabulary's order."""
-    panes: dict[str, type[StagePane]] = {"setup": SetupPane}
     out: list[StagePane] = []
     for stage in load_vocabulary().stages:
-        cls = panes.get(stage.id)
-        out.append(cls(id=stage.id) if cls else PlaceholderPane(stage.id, id=stage.id))
+        module, name = STAGE_PANES[stage.id]
+        cls = getattr(importlib.import_module(module), name)
+        out.append(cls(id=stage.id))
     return out
 
 

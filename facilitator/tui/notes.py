@@ -1,0 +1,7 @@
+"""The notes stage (being built)."""
+
+from facilitator.tui.placeholder import PlaceholderPane
+
+
+class NotesPane(PlaceholderPane):
+    stage_id = "notes"

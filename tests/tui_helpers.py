@@ -1,0 +1,71 @@
+"""Shared helpers for driving the app with Textual's Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from facilitator.store.sessionfile import SessionFile
+from facilitator.tui.app import FacilitatorApp, make_app
+
+FIXED_CLOCK = "2026-03-14T10:00:00.000Z"
+
+
+def fixed_clock() -> str:
+    """A constant journal time, so screens that show times are the same in every run."""
+    return FIXED_CLOCK
+
+
+def new_session_file(folder: Path, title: str = "Spring mapping workshop", **kw) -> Path:
+    """Create a session file with a fixed date and clock; returns its path (file closed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "2026-03-14-spring-mapping-workshop.facilitator"
+    session = SessionFile.create(
+        path,
+        title=title,
+        area=kw.pop("area", "Hollin Vale"),
+        date="2026-03-14",
+        clock=fixed_clock,
+    )
+    session.close()
+    return path
+
+
+def app_on(path: Path) -> FacilitatorApp:
+    """The app, opening the given session straight away (as `facilitator open FILE`)."""
+    return make_app(sessions_dir=path.parent, open_path=path)
+
+
+async def wait_for_workshop(pilot) -> None:
+    """Wait until the session has opened and the workshop screen is showing."""
+    from facilitator.tui.workshop import WorkshopScreen
+
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if isinstance(pilot.app.screen, WorkshopScreen):
+            await pilot.pause()
+            return
+    raise AssertionError(f"workshop screen never opened; screen is {pilot.app.screen!r}")
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type text key by key, as a person would."""
+    for ch in text:
+        await pilot.press(_key_for(ch))
+
+
+def _key_for(ch: str) -> str:
+    names = {
+        " ": "space",
+        "-": "minus",
+        ".": "full_stop",
+        ",": "comma",
+        "'": "apostrophe",
+        "/": "slash",
+        "?": "question_mark",
+        "!": "exclamation_mark",
+        ":": "colon",
+        "&": "ampersand",
+        "(": "left_parenthesis",
+        ")": "right_parenthesis",
+    }
+    return names.get(ch, ch)
