@@ -91,6 +91,9 @@ class FacilitatorApp(App[None]):
             self.session.close()
             self.session = None
 
+    def on_unmount(self) -> None:
+        self.shutdown_session()
+
     async def action_quit(self) -> None:
         self.shutdown_session()
         self.exit()

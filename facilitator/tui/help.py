@@ -40,6 +40,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, underneath: Screen) -> None:
         super().__init__()
         self.underneath = underneath
+        self.key_rows: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
@@ -52,12 +53,14 @@ class HelpScreen(ModalScreen[None]):
             if not binding.description or text in seen and not binding.show:
                 continue
             seen.add(text)
-            table.add_row(_key_label(key), text)
+            self.key_rows.append((_key_label(key), text))
         if hasattr(self.underneath, "go_to_stage"):
             keys = ("F2", "F3", "F4", "F5", "F6", "F7", "F8")
             for stage, key in zip(load_vocabulary().stages, keys, strict=False):
-                table.add_row(key, f"Go to {stage.short}: {stage.label}")
-        table.add_row("ctrl+p", "Command palette: search every action by name")
+                self.key_rows.append((key, f"Go to {stage.short}: {stage.label}"))
+        self.key_rows.append(("ctrl+p", "Command palette: search every action by name"))
+        for row in self.key_rows:
+            table.add_row(*row)
         with Vertical(classes="dialog help"):
             yield Label("Help", classes="dialog-title")
             with VerticalScroll():

@@ -45,17 +45,21 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("[b]facilitator[/b] · relationship-mapping workshops", id="home-title")
-        yield Label(f"Sessions folder: {self.sessions_dir}", id="sessions-dir", markup=False)
+        yield Label(self.folder_label(), id="sessions-dir", markup=False)
         table = SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
         table.add_columns("Date", "Title", "Area", "Reached", "Last change")
         yield table
         yield Static("", id="empty-hint", markup=False)
+        yield Static("", id="session-detail", markup=False)
         with Horizontal(id="home-buttons"):
             yield Button("New", id="new", variant="primary")
             yield Button("Open", id="open")
             yield Button("Replay", id="replay", disabled=True, tooltip="Coming with replay")
             yield Button("Export", id="export", disabled=True, tooltip="Coming with export")
         yield Footer()
+
+    def folder_label(self) -> str:
+        return f"Sessions folder: {self.sessions_dir}"
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -69,15 +73,16 @@ class HomeScreen(Screen[None]):
         table = self.query_one(SessionTable)
         table.clear()
         width = max(self.size.width, 80)
-        title_w = max(16, width - 68)
+        title_w = max(16, width - 60)
         for s in self.sessions:
             if s.problem:
-                table.add_row("", shorten(s.problem, title_w * 2), "", "", "", key=s.path)
+                name = Path(s.path).name
+                table.add_row("⚠ problem", shorten(name, title_w), "", "", "", key=s.path)
                 continue
             table.add_row(
                 s.date,
                 shorten(s.title, title_w),
-                shorten(s.area, 18),
+                shorten(s.area, 14),
                 STAGE_SHORT.get(s.furthest_stage, s.furthest_stage),
                 _when(s.last_change),
                 key=s.path,
@@ -91,6 +96,17 @@ class HomeScreen(Screen[None]):
             hint.update("No sessions here yet. Press n to start one.")
         has = bool(self.sessions)
         self.query_one("#open", Button).disabled = not has
+
+    @on(DataTable.RowHighlighted, "#sessions")
+    def _highlighted(self) -> None:
+        chosen = self.selected()
+        detail = self.query_one("#session-detail", Static)
+        if chosen is None:
+            detail.update("")
+        elif chosen.problem:
+            detail.update(f"⚠ {chosen.problem}")
+        else:
+            detail.update(f"File: {Path(chosen.path).name}")
 
     def selected(self) -> SessionSummary | None:
         table = self.query_one(SessionTable)
@@ -133,4 +149,4 @@ def _when(iso: str) -> str:
         moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso[:16]
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone().strftime("%d %b %H:%M")

@@ -1,0 +1,93 @@
+"""Run the real `facilitator` program in a pseudo-terminal, type into it, read its screen."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+ANSI = re.compile(
+    r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-B]|\x1b."
+)
+
+
+class PtyApp:
+    """A facilitator process on a pty of a fixed size, with everything it printed kept."""
+
+    def __init__(self, args: list[str], *, cwd: Path, cols: int = 80, rows: int = 24) -> None:
+        env = dict(os.environ)
+        env.update(TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+        env.pop("TEXTUAL", None)
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: become the app
+            os.chdir(cwd)
+            os.execvpe(sys.executable, [sys.executable, "-m", "facilitator", *args], env)
+        self.pid, self.fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self._chunks: list[bytes] = []
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                ready, _, _ = select.select([self.fd], [], [], 0.1)
+                if ready:
+                    data = os.read(self.fd, 65536)
+                    if not data:
+                        return
+                    with self._lock:
+                        self._chunks.append(data)
+            except OSError:
+                return
+
+    def text(self) -> str:
+        """Everything printed so far, escape sequences removed."""
+        with self._lock:
+            raw = b"".join(self._chunks).decode("utf-8", "replace")
+        return ANSI.sub("", raw)
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.text():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def type(self, text: str, delay: float = 0.02) -> None:
+        for ch in text:
+            os.write(self.fd, ch.encode())
+            time.sleep(delay)
+
+    def kill(self, sig: int = signal.SIGKILL) -> int:
+        os.kill(self.pid, sig)
+        return self.wait()
+
+    def wait(self, timeout: float = 10.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self._close()
+                return status
+            time.sleep(0.02)
+        os.kill(self.pid, signal.SIGKILL)
+        _, status = os.waitpid(self.pid, 0)
+        self._close()
+        return status
+
+    def _close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)

@@ -1,0 +1,286 @@
+"""The home screen and the Setup stage, driven as a facilitator would."""
+
+from __future__ import annotations
+
+from facilitator.store.sessionfile import SessionFile
+from facilitator.tui.app import make_app
+from facilitator.tui.dialogs import ConfirmDialog, MessageDialog, ParticipantDialog
+from facilitator.tui.help import HelpScreen
+from facilitator.tui.home import HomeScreen
+from facilitator.tui.workshop import WorkshopScreen
+from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
+
+
+def _home_app(folder):
+    return make_app(sessions_dir=folder)
+
+
+async def test_home_lists_sessions_and_shows_the_folder(tmp_path):
+    folder = tmp_path / "sessions"
+    new_session_file(folder)
+    app = _home_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert f"Sessions folder: {folder}" in str(home.query_one("#sessions-dir").render())
+        table = home.query_one("#sessions")
+        assert table.row_count == 1
+        row = table.get_row_at(0)
+        assert row[0] == "2026-03-14" and row[1].startswith("Spring mapping w")
+        assert row[2] == "Hollin Vale" and row[3] == "Setup"
+
+
+async def test_new_session_from_home_creates_a_private_file_and_opens_it(tmp_path):
+    folder = tmp_path / "sessions"
+    app = _home_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await type_text(pilot, "Autumn workshop")
+        await pilot.press("tab")
+        await type_text(pilot, "Brook End")
+        await pilot.press("enter")
+        await wait_for_workshop(pilot)
+        files = list(folder.glob("*.facilitator"))
+        assert len(files) == 1 and files[0].name.endswith("-autumn-workshop.facilitator")
+        assert files[0].stat().st_mode & 0o777 == 0o600
+        assert app.session.state.info.area == "Brook End"
+
+
+async def test_new_session_needs_a_title(tmp_path):
+    app = _home_app(tmp_path / "sessions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Give the session a title" in str(app.screen.query_one("#form-error").render())
+        assert not list((tmp_path / "sessions").glob("*.facilitator"))
+
+
+async def test_setup_fields_and_participants_are_saved_and_reloaded(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        # Quick add two people from the add box (where the cursor starts).
+        await type_text(pilot, "Amira Khan")
+        await pilot.press("enter")
+        await type_text(pilot, "Dev Patel")
+        await pilot.press("enter")
+        # Details for a third through the dialog.
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, ParticipantDialog)
+        await type_text(pilot, "Cllr Ruth Obi")
+        app.screen.query_one("#role").value = "councillor"
+        app.screen.query_one("#agency").value = "Borough council"
+        app.screen.query_one("#consent").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # Facilitator and date fields, committed when focus leaves them.
+        screen = app.screen
+        screen.query_one("#facilitator").focus()
+        await pilot.pause()
+        await type_text(pilot, "Jo Field")
+        screen.query_one("#date").focus()  # leaving the field saves it
+        await pilot.pause()
+        await type_text(pilot, "2026-03-15")  # replaces the selected old date
+        await pilot.press("enter")
+        await pilot.pause()
+        state = app.session.state
+        assert [p.name for p in state.participants.values()] == [
+            "Amira Khan",
+            "Dev Patel",
+            "Cllr Ruth Obi",
+        ]
+    with SessionFile.open(path) as session:
+        state = session.state
+        people = list(state.participants.values())
+        assert [p.name for p in people] == ["Amira Khan", "Dev Patel", "Cllr Ruth Obi"]
+        assert people[2].role == "councillor" and people[2].agency == "Borough council"
+        assert people[2].consent_named and not people[0].consent_named
+        assert state.info.facilitator == "Jo Field"
+        assert state.info.date == "2026-03-15"
+
+
+async def test_edit_consent_remove_and_undo_a_participant(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await type_text(pilot, "Amira Khan")
+        await pilot.press("enter")
+        before = app.session.state.snapshot()
+        table = app.screen.query_one("#participants")
+        table.focus()
+        await pilot.press("space")  # consent to be named
+        assert next(iter(app.session.state.participants.values())).consent_named
+        await pilot.press("ctrl+z")
+        assert app.session.state.snapshot() == before
+        await pilot.press("delete")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.session.state.participants
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.session.state.snapshot() == before
+        await pilot.press("enter")
+        assert isinstance(app.screen, ParticipantDialog)
+        app.screen.query_one("#name").value = "Amira K."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert next(iter(app.session.state.participants.values())).name == "Amira K."
+
+
+async def test_empty_participant_name_is_refused_with_a_message(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await type_text(pilot, "   ")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not app.session.state.participants
+        messages = [n.message for n in app._notifications]
+        assert any("cannot be empty" in m for m in messages), messages
+
+
+async def test_help_lists_keys_and_closes(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(f"{key} {what}" for key, what in app.screen.key_rows)
+        assert "ctrl+z Undo" in text and "F4 Go to Stage 1" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, WorkshopScreen)
+
+
+async def test_palette_offers_the_screen_actions(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Undo", "Stages", "Help", "Add person"):
+            assert wanted in titles, titles
+
+
+async def test_stage_keys_move_and_record_the_stage(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.session.state.info.current_stage == "all-relationships"
+        await pilot.press("ctrl+pageup")
+        assert app.session.state.info.current_stage == "criteria"
+        await pilot.press("ctrl+g")
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert app.session.state.info.current_stage == "notes"
+    with SessionFile.open(path) as session:
+        assert session.state.info.current_stage == "notes"
+
+
+async def test_opening_a_locked_session_shows_a_dialog_not_a_traceback(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    holder = SessionFile.open(path)
+    try:
+        app = app_on(path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(40):
+                await pilot.pause(0.05)
+                if isinstance(app.screen, MessageDialog):
+                    break
+            assert isinstance(app.screen, MessageDialog)
+            assert "open in another facilitator window" in app.screen.message
+            await pilot.press("enter")
+            assert isinstance(app.screen, HomeScreen)
+    finally:
+        holder.close()
+
+
+async def test_foreign_file_in_folder_is_listed_with_its_problem(tmp_path):
+    folder = tmp_path / "sessions"
+    new_session_file(folder)
+    (folder / "notes.facilitator").write_text("not a database")
+    app = _home_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#sessions")
+        assert table.row_count == 2
+        rows = [table.get_row_at(i) for i in range(2)]
+        bad = [i for i, row in enumerate(rows) if row[0] == "⚠ problem"]
+        assert len(bad) == 1 and rows[bad[0]][1] == "notes.facilitator"
+        table.move_cursor(row=bad[0])
+        await pilot.pause()
+        detail = str(app.screen.query_one("#session-detail").render())
+        assert "not a facilitator session" in detail
+
+
+# -- snapshots --------------------------------------------------------------------------------
+
+
+def _snapshot_folder(tmp_path):
+    folder = tmp_path / "sessions"
+    path = new_session_file(folder)
+    with SessionFile.open(path, clock=fixed_clock) as session:
+        from facilitator.domain import commands
+
+        for i, (name, role, consent) in enumerate(
+            [
+                ("Amira Khan", "chair", True),
+                ("Dev Patel", "worker", True),
+                ("Cllr Ruth Obi", "councillor", False),
+                ("Sam Reid", "resident-member", True),
+            ]
+        ):
+            session.apply(
+                [
+                    commands.add(
+                        session.state,
+                        "participant",
+                        entity_id=f"p{i}",
+                        name=name,
+                        role=role,
+                        consent_named=consent,
+                    )
+                ]
+            )
+        session.apply(commands.update_session(session.state, facilitator="Jo Field"))
+    return folder, path
+
+
+def test_home_screen_snapshot(snap_compare, tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    folder, _ = _snapshot_folder(tmp_path)
+    # The folder's real path varies per run; show a fixed one.
+    monkeypatch.setattr(HomeScreen, "folder_label", lambda self: "Sessions folder: ~/sessions")
+    assert snap_compare(_home_app(folder), terminal_size=(80, 24))
+
+
+def test_setup_screen_snapshot(snap_compare, tmp_path):
+    _, path = _snapshot_folder(tmp_path)
+
+    async def ready(pilot):
+        await wait_for_workshop(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app_on(path), terminal_size=(80, 24), run_before=ready)
+
+
+def test_setup_screen_light_snapshot(snap_compare, tmp_path):
+    _, path = _snapshot_folder(tmp_path)
+
+    async def ready(pilot):
+        pilot.app.theme = "textual-light"
+        await wait_for_workshop(pilot)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app_on(path), terminal_size=(80, 24), run_before=ready)

@@ -1,0 +1,72 @@
+"""The real program in a pseudo-terminal: typing survives SIGKILL and closing the terminal."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from facilitator.store.sessionfile import SessionFile
+from tests.pty_driver import PtyApp
+from tests.tui_helpers import new_session_file
+
+READY = "Add participant"
+
+
+@pytest.fixture
+def session_path(tmp_path):
+    return new_session_file(tmp_path / "sessions")
+
+
+def _start(path) -> PtyApp:
+    app = PtyApp(["--sessions-dir", str(path.parent), "open", str(path)], cwd=path.parent)
+    assert app.wait_for(READY), f"the app never showed its setup screen:\n{app.text()[-2000:]}"
+    time.sleep(0.5)  # let the first frame settle and focus land in the add box
+    return app
+
+
+def test_name_typed_but_not_entered_survives_sigkill(session_path):
+    app = _start(session_path)
+    app.type("Zainab Okafor")
+    time.sleep(1.5)  # drafts are written within about a second of the last key
+    app.kill(signal.SIGKILL)
+
+    again = _start(session_path)
+    try:
+        assert again.wait_for("Zainab Okafor", timeout=10), again.text()[-3000:]
+    finally:
+        again.kill()
+
+
+def test_participant_entered_survives_sigkill(session_path):
+    app = _start(session_path)
+    app.type("Priya Shah\r")
+    time.sleep(0.5)
+    app.kill(signal.SIGKILL)
+
+    with SessionFile.open(session_path) as session:
+        names = [p.name for p in session.state.participants.values()]
+    assert names == ["Priya Shah"]
+
+    again = _start(session_path)
+    try:
+        assert again.wait_for("Priya Shah", timeout=10)
+    finally:
+        again.kill()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_terminate_and_hangup_flush_typing_and_close_cleanly(session_path, sig):
+    app = _start(session_path)
+    app.type("Tomasz Nowak")
+    # No pause: the signal arrives while the draft is still waiting to be written.
+    status = app.kill(sig)
+    assert not (status & 0x7F), f"the app died from the signal instead of closing: {status}"
+    # Closed cleanly: the write-ahead log was folded back into the file.
+    wal = session_path.with_name(session_path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+
+    with SessionFile.open(session_path) as session:
+        assert session.drafts().get("setup.new-participant") == "Tomasz Nowak"
+        assert session.integrity_check() == ["ok"]
