@@ -266,16 +266,25 @@ def _check_date(value: Any) -> str:
 # -- generic commands ---------------------------------------------------------------------
 
 
-def add(state: SessionState, kind: str, *, entity_id: str | None = None, **fields: Any) -> ev.Event:
-    """An event adding a new entity with the given fields (others take defaults)."""
+def add(
+    state: SessionState, kind: str, /, *, entity_id: str | None = None, **fields: Any
+) -> ev.Event:
+    """An event adding a new entity with the given fields (others take defaults).
+
+    ``state`` and ``kind`` are positional-only, so that a relationship's own ``state``
+    field can be passed as a keyword like any other field.
+    """
     clean = _check(state, kind, fields)
     full = to_dict(ENTITY_TYPES[kind]())
     full.update(clean)
     return ev.added(kind, entity_id or new_id(), full)
 
 
-def edit(state: SessionState, kind: str, entity_id: str, **fields: Any) -> list[ev.Event]:
-    """Events changing some fields of an entity; empty if nothing actually changes."""
+def edit(state: SessionState, kind: str, entity_id: str, /, **fields: Any) -> list[ev.Event]:
+    """Events changing some fields of an entity; empty if nothing actually changes.
+
+    The first three arguments are positional-only (see :func:`add`).
+    """
     current = state.rows[kind].get(entity_id)
     if current is None:
         raise DomainError(f"That {kind.replace('_', ' ')} no longer exists.")
