@@ -1,0 +1,154 @@
+"""Exports: pure functions from a session to the bytes of a file, and one safe writer.
+
+Nothing here touches the screen, and nothing but :func:`write_atomic` touches the disk.
+The formats are described in ``docs/export.md``.
+
+``export(state, "md")`` gives the session notes as Markdown; ``"html"`` a printable page
+with the map; ``"csv"`` a ZIP of spreadsheet tables; ``"json"`` a complete copy that
+:func:`facilitator.export.importer.import_json` reads back; ``"graphml"`` the network for
+graph tools; ``"svg"`` the map picture. ``anonymise=True`` takes names out first (see
+:mod:`facilitator.export.anonymise`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from facilitator.domain.events import JournalEntry
+from facilitator.domain.model import SessionState
+
+FORMATS: tuple[str, ...] = ("md", "html", "csv", "json", "graphml", "svg")
+"""Every export format, by the name used on the command line."""
+
+_SUFFIXES = {
+    "md": ".md",
+    "html": ".html",
+    "csv": ".csv.zip",
+    "json": ".json",
+    "graphml": ".graphml",
+    "svg": ".svg",
+}
+
+
+class ExportError(Exception):
+    """An export that could not be made or written, with a one-line message to show."""
+
+
+def default_suffix(fmt: str) -> str:
+    """The file name ending for a format, for example ``.md`` (``.csv.zip`` for csv)."""
+    try:
+        return _SUFFIXES[fmt]
+    except KeyError:
+        raise ExportError(_unknown(fmt)) from None
+
+
+def _unknown(fmt: object) -> str:
+    return f"Unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}."
+
+
+def export(
+    state: SessionState,
+    fmt: str,
+    *,
+    anonymise: bool = False,
+    journal: Sequence[JournalEntry] | None = None,
+) -> bytes:
+    """The bytes of an export of ``state`` in format ``fmt``.
+
+    ``journal`` is only used by the JSON format, which then includes it; it is left out
+    when anonymising, since it holds everything as it was typed.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(_unknown(fmt))
+    if anonymise:
+        from facilitator.export.anonymise import anonymise as _anonymise
+
+        state = _anonymise(state)
+        journal = None
+    if fmt == "md":
+        from facilitator.export.markdown import to_markdown
+
+        text = to_markdown(state)
+    elif fmt == "html":
+        from facilitator.export.htmlpage import to_html
+
+        text = to_html(state)
+    elif fmt == "csv":
+        from facilitator.export.csvzip import to_csv_zip
+
+        return to_csv_zip(state)
+    elif fmt == "json":
+        from facilitator.export.jsonfile import to_json
+
+        text = to_json(state, journal)
+    elif fmt == "graphml":
+        from facilitator.export.graphml import to_graphml
+
+        text = to_graphml(state)
+    else:
+        from facilitator.export.svgmap import to_svg
+
+        text = to_svg(state)
+    # Lone surrogates cannot be written as UTF-8; the domain never stores them, but a
+    # state built some other way might hold one.
+    return text.encode("utf-8", "replace")
+
+
+def write_atomic(path: Path | str, data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path`` all at once: a reader sees the old file or the new one.
+
+    The bytes go to a temporary file in the same folder, which is flushed to disk and
+    then renamed over ``path``; the folder is flushed too, so the new name survives a
+    power cut. An existing file is only replaced with ``force``. New files can be read
+    by their owner only (mode 0600). Raises :class:`ExportError` with a one-line
+    message; on failure the old file, if any, is left as it was.
+    """
+    path = Path(path)
+    folder = path.parent
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name to export to.")
+    if path.exists() and not force:
+        raise ExportError(
+            f"{path} already exists; choose another name or use --force to replace it."
+        )
+    if not folder.is_dir():
+        raise ExportError(f"Cannot write {path}: the folder {folder} does not exist.")
+    tmp_name: str | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp_name, 0o600)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_folder(folder)
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ExportError(f"Cannot write {path}: {reason}.") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+    return path
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # some systems cannot open a folder; the rename itself has happened
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+__all__ = ["FORMATS", "ExportError", "default_suffix", "export", "write_atomic"]

@@ -1,0 +1,184 @@
+"""Small helpers the export formats share: labels, prompt text, people, safe XML text."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from facilitator.domain.model import Action, Participant, SessionState
+from facilitator.domain.vocabulary import Vocabulary, load_vocabulary
+
+# Characters XML 1.0 cannot hold at all: C0 controls other than tab, newline and
+# carriage return, lone surrogates, and the two non-characters U+FFFE and U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Also dropped: DEL and the C1 controls, which XML allows but advises against.
+_XML_DISCOURAGED = re.compile("[\x7f-\x84\x86-\x9f]")
+
+
+def vocab() -> Vocabulary:
+    return load_vocabulary()
+
+
+def label(kind: str, term_id: str | None, default: str = "") -> str:
+    """The display label for a vocabulary id; ``default`` for None."""
+    return vocab().label(kind, term_id, default)
+
+
+def labels(kind: str, ids: Iterable[str]) -> list[str]:
+    return [label(kind, i) for i in ids]
+
+
+def subtype_label(agency_type: str | None, subtype: str | None) -> str:
+    if not subtype:
+        return ""
+    if agency_type:
+        try:
+            return vocab().subtype(agency_type, subtype).label
+        except KeyError:
+            pass
+    return subtype
+
+
+@functools.cache
+def _bank():  # type: ignore[no-untyped-def]
+    try:
+        from facilitator.domain.questions import load_question_bank
+
+        return load_question_bank()
+    except Exception:  # the bank is optional here: prompt ids stand in for the text
+        return None
+
+
+def prompt_text(prompt_id: str) -> str:
+    """The wording of a prompt in the packaged question bank, or its id if unknown."""
+    bank = _bank()
+    if bank is not None:
+        try:
+            return bank.prompt(prompt_id).text
+        except KeyError:
+            pass
+    return prompt_id
+
+
+def prompt_order(prompt_id: str) -> int:
+    """Where a prompt comes in the packaged bank (unknown prompts go last)."""
+    bank = _bank()
+    if bank is not None:
+        for number, prompt in enumerate(bank.all_prompts()):
+            if prompt.id == prompt_id:
+                return number
+    return 1_000_000
+
+
+def xml_text(value: object) -> str:
+    """Text with every character XML 1.0 cannot (or should not) hold removed."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _XML_ILLEGAL.sub("", text)
+    return _XML_DISCOURAGED.sub("", text)
+
+
+def xml_escape(value: object, *, quote: bool = True) -> str:
+    """Escape text for XML element content or a double- or single-quoted attribute."""
+    text = xml_text(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if quote:
+        text = text.replace('"', "&quot;").replace("'", "&apos;")
+        text = text.replace("\n", "&#10;").replace("\t", "&#9;")
+    return text
+
+
+# -- people -----------------------------------------------------------------------------
+
+_ROLE_PHRASES = {
+    "resident-member": "a resident member",
+    "non-resident-member": "a non-resident member",
+    "chair": "the chair",
+    "worker": "a paid worker",
+    "rep": "the area's rep",
+    "lto": "someone from the locally trusted organisation",
+    "agency-staff": "a member of agency staff",
+    "councillor": "a councillor",
+    "other": "someone else",
+}
+
+
+def role_phrase(role: str) -> str:
+    """How to describe somebody by their role alone, for example ``a resident member``."""
+    return _ROLE_PHRASES.get(role) or f"a participant ({label('roles', role).lower()})"
+
+
+def person_name(person: Participant) -> str:
+    """A participant's name if they agreed to be named, otherwise their role."""
+    return person.name if person.consent_named else role_phrase(person.role)
+
+
+def participant_by_name(state: SessionState, name: str) -> Participant | None:
+    """The participant with this name (ignoring case and spacing), if there is one."""
+    key = " ".join(name.casefold().split())
+    if not key:
+        return None
+    for person in state.participants.values():
+        if " ".join(person.name.casefold().split()) == key:
+            return person
+    return None
+
+
+def who_person(state: SessionState, action: Action) -> str:
+    """An action's named person, shown as a role if they are a participant not to be named."""
+    person = participant_by_name(state, action.who_person)
+    if person is not None:
+        return person_name(person)
+    return action.who_person
+
+
+def holder_names(state: SessionState, rel_holders: Iterable[str]) -> list[str]:
+    """Names of participants who hold a relationship, only for those who agreed to be named."""
+    out = []
+    for pid in rel_holders:
+        person = state.participants.get(pid)
+        if person is not None and person.consent_named:
+            out.append(person.name)
+    return out
+
+
+def holder_descriptions(state: SessionState, role_ids: Iterable[str], pids: Iterable[str]) -> str:
+    """Who holds a relationship, in words: roles first, then people (named with consent)."""
+    parts = [text.lower() for text in labels("holders", role_ids)]
+    for pid in pids:
+        person = state.participants.get(pid)
+        if person is not None:
+            parts.append(person_name(person))
+    return ", ".join(parts)
+
+
+def stage_of(state: SessionState, relationship_id: str) -> str:
+    """``good`` for stage 2's relationship, ``develop`` for stage 3's, else ``""``."""
+    if relationship_id == state.info.good_relationship_id:
+        return "good"
+    if relationship_id == state.info.develop_relationship_id:
+        return "develop"
+    return ""
+
+
+def rated_criteria(state: SessionState) -> list[str]:
+    """The chosen criteria in order, then any other criterion something was rated on."""
+    chosen = sorted(state.rows["criterion_choice"].values(), key=lambda c: c.position)
+    out = [c.criterion_id for c in chosen]
+    for rating in state.rows["rating"].values():
+        if rating.criterion_id not in out:
+            out.append(rating.criterion_id)
+    return out
+
+
+def minutes_text(seconds: int | None) -> str:
+    """A duration for people: ``45 min``, ``1 h 05 min``, ``under a minute``."""
+    if seconds is None:
+        return ""
+    minutes = round(seconds / 60)
+    if seconds and minutes == 0:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
