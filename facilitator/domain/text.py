@@ -40,9 +40,10 @@ def clean_text(
     if not isinstance(value, str):
         raise TextError(f"{what.capitalize()} must be text.")
     text = _LINE_BREAKS.sub("\n", value)
+    # Controls go before spaces are folded, so that cleaning clean text changes nothing.
+    text = _CONTROL.sub("", text)
     if not multiline:
         text = _SPACES.sub(" ", text.replace("\n", " "))
-    text = _CONTROL.sub("", text)
     # Lone surrogates cannot be stored as UTF-8; replace rather than fail.
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFC", text).strip()

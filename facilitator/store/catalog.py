@@ -46,6 +46,31 @@ class SessionSummary:
         return asdict(self)
 
 
+HELD_DESCRIPTORS: dict[tuple[int, int], int] = {}
+"""Descriptors the store keeps open on the session files it has open, by (device, inode).
+
+Closing *any* descriptor of a file drops every POSIX lock this process holds on it,
+SQLite's included; another program's connection could then think itself the last one
+and fold in and delete the WAL under the open session. So the store registers the
+descriptor its lock holds here, and looking at the file reads through that one.
+"""
+
+
+def _read_header(path: Path) -> bytes:
+    st = path.stat()
+    fd = HELD_DESCRIPTORS.get((st.st_dev, st.st_ino))
+    if fd is not None:
+        return os.pread(fd, 100, 0)
+    with open(path, "rb") as fh:
+        return fh.read(100)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "some of its text is not valid UTF-8"
+    return " ".join(str(exc).split())
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection that cannot change the file."""
     uri = f"file:{Path(path).resolve()}?mode=ro"
@@ -66,10 +91,11 @@ def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
     if path.is_dir():
         raise err.ForeignFileError(f"{path} is a folder, not a session file.", path)
     try:
-        with open(path, "rb") as fh:
-            header = fh.read(100)
+        header = _read_header(path)
     except PermissionError:
-        raise err.SessionFileError(f"{path.name} cannot be read: permission denied.", path) from None
+        raise err.SessionFileError(
+            f"{path.name} cannot be read: permission denied.", path
+        ) from None
     if len(header) == 0:
         raise err.CorruptFileError(f"{path.name} is empty: it holds no session.", path)
     if not header.startswith(SQLITE_MAGIC):
@@ -78,41 +104,51 @@ def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
         )
     if len(header) < 100:
         raise err.CorruptFileError(f"{path.name} is damaged: it is cut short.", path)
+    if not os.path.exists(f"{path}-wal"):
+        # With no WAL beside it the header is up to date: refuse other programs' files
+        # (and newer ones) without connecting, which would leave a -wal and -shm behind.
+        _check_ids(path, int.from_bytes(header[68:72], "big"), int.from_bytes(header[60:64], "big"))
     try:
         conn = connect_readonly(path)
-    except sqlite3.Error as exc:
-        raise err.CorruptFileError(f"{path.name} cannot be read ({exc}).", path) from None
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        raise err.CorruptFileError(
+            f"{path.name} cannot be read ({_one_line(exc)}).", path
+        ) from None
     try:
         return _summarise(conn, path, check)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise err.LockedError(f"{path.name} is busy in another program.", path) from None
-        raise err.CorruptFileError(f"{path.name} is damaged ({exc}).", path) from None
-    except sqlite3.DatabaseError as exc:
-        raise err.CorruptFileError(f"{path.name} is damaged ({exc}).", path) from None
+        raise err.CorruptFileError(f"{path.name} is damaged ({_one_line(exc)}).", path) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise err.CorruptFileError(f"{path.name} is damaged ({_one_line(exc)}).", path) from None
     finally:
         conn.close()
 
 
-def _summarise(conn: sqlite3.Connection, path: Path, check: bool) -> SessionSummary:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+def _check_ids(path: Path, app_id: int, version: int) -> None:
     if app_id != APPLICATION_ID:
         raise err.ForeignFileError(
             f"{path.name} is an SQLite database, but not a facilitator session.", path
         )
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise err.NewerVersionError(
             f"{path.name} was saved by a newer facilitator (format {version}; this one reads "
             f"up to {SCHEMA_VERSION}). Upgrade facilitator to open it.",
             path,
         )
+
+
+def _summarise(conn: sqlite3.Connection, path: Path, check: bool) -> SessionSummary:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    _check_ids(path, app_id, version)
     if check:
         result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         if result != ["ok"]:
             raise err.CorruptFileError(
-                f"{path.name} is damaged ({result[0][:120]}). Open a backup from "
-                "the sessions folder's .backups instead.",
+                f"{path.name} is damaged ({' '.join(result[0].split())[:120]}). Open a backup "
+                "from the sessions folder's .backups instead.",
                 path,
             )
     conn.execute("BEGIN")
@@ -120,13 +156,13 @@ def _summarise(conn: sqlite3.Connection, path: Path, check: bool) -> SessionSumm
         "SELECT title, area, date, current_stage FROM session_info WHERE id = 1"
     ).fetchone()
     if row is None:
-        raise err.CorruptFileError(f"{path.name} is damaged: its session details are missing.")
+        raise err.CorruptFileError(
+            f"{path.name} is damaged: its session details are missing.", path
+        )
     title, area, date, current = row
     stages = {r[0] for r in conn.execute("SELECT DISTINCT stage FROM event")}
     stages.add(current)
-    furthest = max(
-        (s for s in stages if s in STAGE_ORDER), key=STAGE_ORDER.index, default="setup"
-    )
+    furthest = max((s for s in stages if s in STAGE_ORDER), key=STAGE_ORDER.index, default="setup")
     last = conn.execute("SELECT at FROM event ORDER BY seq DESC LIMIT 1").fetchone()
     counts = {}
     for table in ("participant", "relationship", "conversation", "action", "event"):

@@ -36,7 +36,7 @@ from facilitator.domain.model import (
 from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
 from facilitator.store import errors as err
 from facilitator.store import tables as t
-from facilitator.store.catalog import inspect_file
+from facilitator.store.catalog import HELD_DESCRIPTORS, inspect_file
 
 BUSY_TIMEOUT_MS = 1000
 
@@ -89,27 +89,40 @@ class SessionLock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._key: tuple[int, int] | None = None
 
     def acquire(self) -> None:
+        # Open in this process already: refuse without opening (and then closing) another
+        # descriptor, which would drop SQLite's own locks on the file (see catalog).
+        st = self.path.stat()
+        if (st.st_dev, st.st_ino) in HELD_DESCRIPTORS:
+            raise self._locked()
         fd = os.open(self.path, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             os.close(fd)
             if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise err.LockedError(
-                    f"{self.path.name} is open in another facilitator window; "
-                    "close it there first, or open it read-only with replay.",
-                    self.path,
-                ) from None
+                raise self._locked() from None
             raise
-        self._fd = fd
+        st = os.fstat(fd)
+        self._fd, self._key = fd, (st.st_dev, st.st_ino)
+        HELD_DESCRIPTORS[self._key] = fd
+
+    def _locked(self) -> err.LockedError:
+        return err.LockedError(
+            f"{self.path.name} is open in another facilitator window; "
+            "close it there first, or open it read-only with replay.",
+            self.path,
+        )
 
     def release(self) -> None:
         if self._fd is not None:
+            if self._key is not None:
+                HELD_DESCRIPTORS.pop(self._key, None)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
-            self._fd = None
+            self._fd = self._key = None
 
 
 def _create_empty(path: Path) -> None:
@@ -236,7 +249,7 @@ class SessionFile:
             engine = make_engine(path, readonly=readonly)
             try:
                 return cls(path, engine, lock, readonly=readonly, clock=clock)
-            except (DBAPIError, sqlite3.Error) as exc:
+            except (DBAPIError, sqlite3.Error, ValueError) as exc:  # ValueError: bad UTF-8, JSON
                 engine.dispose()
                 raise err.CorruptFileError(
                     f"{path.name} is damaged and cannot be read ({_reason(exc)}).", path

@@ -1,0 +1,43 @@
+"""Fixtures shared by the whole test suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from facilitator.store import FILE_SUFFIX
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def tmp_sessions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty sessions folder, also set as ``$FACILITATOR_SESSIONS_DIR``."""
+    folder = tmp_path / "sessions"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("FACILITATOR_SESSIONS_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def make_session(tmp_sessions: Path) -> Iterator[Callable[..., Any]]:
+    """Create an open session in ``tmp_sessions``: ``make_session(title="...", name=...)``.
+
+    Every session it made is closed again when the test ends.
+    """
+    from facilitator.store.sessionfile import SessionFile
+
+    made: list[SessionFile] = []
+
+    def make(title: str = "Test workshop", *, name: str | None = None, **kwargs: Any):
+        path = tmp_sessions / f"{name or f'session-{len(made) + 1}'}{FILE_SUFFIX}"
+        session = SessionFile.create(path, title=title, **kwargs)
+        made.append(session)
+        return session
+
+    yield make
+    for session in made:
+        session.close()

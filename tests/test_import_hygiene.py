@@ -1,0 +1,85 @@
+"""The domain, store and export code load without the terminal UI, and the light parts
+of the store load without the database layer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WALK = """
+import importlib, json, pkgutil, sys
+
+found, missing = [], []
+for name in ("facilitator.domain", "facilitator.store", "facilitator.export"):
+    try:
+        package = importlib.import_module(name)
+    except ModuleNotFoundError:
+        missing.append(name)
+        continue
+    found.append(name)
+    for info in pkgutil.walk_packages(package.__path__, prefix=name + "."):
+        importlib.import_module(info.name)
+        found.append(info.name)
+print(json.dumps({"found": found, "missing": missing, "modules": sorted(sys.modules)}))
+"""
+
+
+def run(code: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def top_level(modules: list[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_domain_store_and_export_do_not_load_the_terminal_ui() -> None:
+    result = run(WALK)
+    assert "facilitator.domain" in result["found"]
+    assert "facilitator.store" in result["found"]
+    assert {"facilitator.domain", "facilitator.store"}.isdisjoint(result["missing"])
+    for expected in (
+        "facilitator.domain.model",
+        "facilitator.domain.events",
+        "facilitator.domain.commands",
+        "facilitator.store.sessionfile",
+        "facilitator.store.catalog",
+        "facilitator.store.upgrade",
+    ):
+        assert expected in result["found"]
+    loaded = top_level(result["modules"])
+    assert "textual" not in loaded
+    assert "facilitator.tui" not in result["modules"]
+
+
+def test_the_catalog_and_errors_do_not_load_the_database_layer() -> None:
+    code = (
+        "import json, sys\n"
+        "import facilitator.store.catalog, facilitator.store.errors\n"
+        "print(json.dumps({'modules': sorted(sys.modules)}))\n"
+    )
+    loaded = top_level(run(code)["modules"])
+    assert "sqlalchemy" not in loaded
+    assert "sqlmodel" not in loaded
+    assert "textual" not in loaded
+
+
+def test_the_walk_would_notice_a_heavy_import() -> None:
+    """The checks above can fail: the same walk does see what the session file loads."""
+    code = "import json, sys\nimport facilitator.store.sessionfile\n" + (
+        "print(json.dumps({'modules': sorted(sys.modules)}))\n"
+    )
+    loaded = top_level(run(code)["modules"])
+    assert {"sqlalchemy", "sqlmodel"} <= loaded
