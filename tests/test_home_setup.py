@@ -284,3 +284,58 @@ def test_setup_screen_light_snapshot(snap_compare, tmp_path):
         await pilot.pause(0.2)
 
     assert snap_compare(app_on(path), terminal_size=(80, 24), run_before=ready)
+
+
+async def test_timebox_counts_down_and_time_spent_is_recorded(tmp_path, monkeypatch):
+    import facilitator.tui.workshop as workshop_module
+
+    now = [1000.0]
+    monkeypatch.setattr(workshop_module, "monotonic", lambda: now[0])
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("ctrl+t")
+        await type_text(pilot, "10")
+        await pilot.press("enter")
+        await pilot.pause()
+        bar = app.screen.query_one("#stagebar")
+        assert bar.clock == "⏱ 10:00 left"
+        now[0] += 9 * 60
+        app.screen._tick()
+        assert bar.clock == "⚠ 1:00 left"
+        now[0] += 90
+        app.screen._tick()
+        assert bar.clock == "⏱ 0:30 over"
+        await pilot.press("f3")  # leaving the stage keeps the time spent on it
+        await pilot.pause()
+        kept = app.session.state.rows["stage_time"]["setup"]
+        assert (kept.timebox_minutes, kept.spent_seconds) == (10, 630)
+        # Moving between stages is not something ctrl+z takes back.
+        await pilot.press("ctrl+z")
+        assert app.session.state.info.current_stage == "criteria"
+        assert app.session.state.rows["stage_time"]["setup"].timebox_minutes == 10
+        assert "Nothing left to undo." in [n.message for n in app._notifications]
+        now[0] += 45
+    with SessionFile.open(path) as session:
+        assert session.state.rows["stage_time"]["criteria"].spent_seconds == 45
+        assert session.state.rows["stage_time"]["setup"].spent_seconds == 630
+
+
+async def test_projector_mode_hides_the_footer_and_switches_theme(tmp_path):
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        footer = app.screen.query_one("Footer")
+        assert footer.display
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.theme == "projector-dark"
+        assert app.screen.query_one("Footer").styles.display == "none"
+        await pilot.press("f9")
+        assert app.theme == "projector-light"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert app.screen.query_one("Footer").styles.display != "none"

@@ -163,24 +163,39 @@ def invert(event: Event) -> Event:
     return changed(entity, p["id"], p["before"], p["fields"])
 
 
+def is_navigation(event: Event) -> bool:
+    """Moving between stages and the time kept on them: recorded, but not undone.
+
+    Ctrl+z takes back what the group said or decided, not where the facilitator
+    clicked; otherwise undo would first have to walk back through every stage move.
+    """
+    if event.kind == "session.changed":
+        return set(event.payload.get("fields", {})) <= {"current_stage"}
+    return event.entity == "stage_time"
+
+
 def undoable_txns(entries: Sequence[JournalEntry]) -> list[int]:
     """Transactions that can still be undone, oldest first.
 
     A transaction that is itself an undo is not offered, and one already undone is
     skipped, so repeated ctrl+z walks back through history one change at a time.
+    The first transaction (creating the session) and navigation are never offered.
     """
     undone: set[int] = set()
-    txns: list[int] = []
     seen: set[int] = set()
+    substantive: dict[int, bool] = {}
+    first_txn = entries[0].txn if entries else None
     for entry in entries:
         target = entry.payload.get("undoes")
         if target is not None:
             undone.add(target)
             seen.add(entry.txn)
-        elif entry.txn not in seen:
-            seen.add(entry.txn)
-            txns.append(entry.txn)
-    return [t for t in txns if t not in undone]
+            continue
+        if entry.txn in seen and entry.txn not in substantive:
+            continue
+        seen.add(entry.txn)
+        substantive[entry.txn] = substantive.get(entry.txn, False) or not is_navigation(entry.event)
+    return [t for t, real in substantive.items() if real and t not in undone and t != first_txn]
 
 
 def undo_events(entries: Sequence[JournalEntry]) -> tuple[int, list[Event]] | None:

@@ -14,6 +14,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from facilitator.store.catalog import ensure_sessions_dir
@@ -21,6 +22,37 @@ from facilitator.store.errors import SessionFileError
 from facilitator.tui.dialogs import MessageDialog, NewSessionDialog
 from facilitator.tui.help import HelpScreen
 from facilitator.tui.home import HomeScreen
+
+PROJECTOR_THEMES = (
+    Theme(
+        name="projector-dark",
+        primary="#FFD400",
+        secondary="#4FC3F7",
+        accent="#FFD400",
+        warning="#FFB000",
+        error="#FF5252",
+        success="#69F0AE",
+        foreground="#FFFFFF",
+        background="#000000",
+        surface="#000000",
+        panel="#202020",
+        dark=True,
+    ),
+    Theme(
+        name="projector-light",
+        primary="#0038A8",
+        secondary="#6A1B9A",
+        accent="#0038A8",
+        warning="#8A5A00",
+        error="#B00020",
+        success="#1B5E20",
+        foreground="#000000",
+        background="#FFFFFF",
+        surface="#FFFFFF",
+        panel="#E0E0E0",
+        dark=False,
+    ),
+)
 
 
 class FacilitatorApp(App[None]):
@@ -34,6 +66,7 @@ class FacilitatorApp(App[None]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f9", "toggle_dark", "Light/dark", show=False),
+        Binding("f10", "toggle_projector", "Projector", show=False),
     ]
 
     def __init__(
@@ -48,10 +81,13 @@ class FacilitatorApp(App[None]):
         self.open_path = open_path
         self.questions = questions
         self.session: Any = None  # the open SessionFile, if any
+        self._theme_before_projector = "textual-dark"
 
     # -- start and stop ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        for theme in PROJECTOR_THEMES:
+            self.register_theme(theme)
         ensure_sessions_dir(self.sessions_dir)
         self.push_screen(HomeScreen(self.sessions_dir))
         self._install_signal_handlers()
@@ -165,8 +201,28 @@ class FacilitatorApp(App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    @property
+    def projector(self) -> bool:
+        return self.has_class("-projector")
+
     def action_toggle_dark(self) -> None:
-        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        if self.projector:
+            dark = self.theme == "projector-dark"
+            self.theme = "projector-light" if dark else "projector-dark"
+        else:
+            self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_toggle_projector(self) -> None:
+        """Big, high-contrast and uncluttered, for a wall: F10 again to go back."""
+        if self.projector:
+            self.remove_class("-projector")
+            self.theme = self._theme_before_projector
+            self.notify("Projector mode off.")
+        else:
+            self._theme_before_projector = self.theme
+            self.add_class("-projector")
+            self.theme = "projector-dark" if self.current_theme.dark else "projector-light"
+            self.notify("Projector mode: F10 to leave, F9 for light or dark.")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action with a description in the Footer is also in the palette."""
@@ -184,7 +240,12 @@ class FacilitatorApp(App[None]):
                 _runner(active.node, binding.action),
             )
         yield SystemCommand(
-            "Light or dark theme", "Switch between light and dark", self.action_toggle_dark
+            "Light or dark theme", "Switch between light and dark (F9)", self.action_toggle_dark
+        )
+        yield SystemCommand(
+            "Projector mode",
+            "High contrast, no clutter, for showing on a wall (F10)",
+            self.action_toggle_projector,
         )
         yield from super().get_system_commands(screen)
 

@@ -187,3 +187,33 @@ class ParticipantDialog(FormDialog):
             "consent_named": self.query_one("#consent", Checkbox).value,
             "present": self.query_one("#present", Checkbox).value,
         }
+
+
+class TimeboxDialog(FormDialog):
+    """Set the minutes planned for a stage (0 or empty removes the timebox)."""
+
+    def __init__(self, stage_label: str, minutes: int | None) -> None:
+        super().__init__()
+        self.heading = f"Timebox for {stage_label}"
+        self.minutes = minutes
+
+    def compose_fields(self) -> ComposeResult:
+        box = Input(
+            str(self.minutes or ""),
+            id="minutes",
+            restrict=r"[0-9]*",
+            max_length=3,
+            placeholder="minutes, e.g. 20",
+        )
+        yield labelled(box, "Minutes (empty for none)")
+
+    def on_mount(self) -> None:
+        self.query_one("#minutes", Input).focus()
+
+    def values(self) -> dict[str, Any] | None:  # type: ignore[override]
+        text = self.query_one("#minutes", Input).value.strip()
+        minutes = int(text) if text else 0
+        if minutes > 600:
+            self.show_error("Keep a timebox under ten hours.")
+            return None
+        return minutes  # type: ignore[return-value]

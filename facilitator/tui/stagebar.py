@@ -33,6 +33,12 @@ class StageBar(Widget):
             else:
                 mark = "✓" if stage.id in self.visited else " "
                 text.append(f" {mark}{label} ", style="" if mark == "✓" else "dim")
+        if self.app.has_class("-projector") and not self.clock:
+            hint = "F10 leaves projector"
+            pad = width - text.cell_len - len(hint) - 2
+            if pad > 0:
+                text.append(" " * pad)
+                text.append(f" {hint} ", style="dim")
         if self.clock:
             pad = width - text.cell_len - len(self.clock) - 2
             if pad > 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,8 @@ from facilitator.store.errors import SessionFileError
 from facilitator.tui.drafts import DraftKeeper
 from facilitator.tui.stagebar import STAGE_KEYS, StageBar
 from facilitator.tui.stagepane import StagePane
+
+monotonic = time.monotonic  # the stage clock (tests replace it)
 
 # The pane for each stage: module and class, imported when the workshop screen opens.
 STAGE_PANES = {
@@ -51,6 +54,7 @@ class WorkshopScreen(Screen[None]):
         Binding("ctrl+pageup", "previous_stage", "Previous stage", show=False),
         Binding("ctrl+g", "goto_stage", "Stages", tooltip="Jump to any stage"),
         Binding("ctrl+s", "save_now", "Saved", show=False),
+        Binding("ctrl+t", "timebox", "Timebox", tooltip="Set minutes for this stage"),
         Binding("ctrl+w", "close_session", "Close", tooltip="Back to the list of sessions"),
         *[
             Binding(key, f"stage({i})", f"Stage {i}", show=False)
@@ -63,6 +67,7 @@ class WorkshopScreen(Screen[None]):
         self.session = session
         self.drafts = DraftKeeper(self._save_draft, self.set_timer, self._draft_failed)
         self._stage_ids = [s.id for s in load_vocabulary().stages]
+        self._entered = monotonic()  # when the current stage was last entered
 
     def compose(self) -> ComposeResult:
         yield StageBar(id="stagebar")
@@ -77,6 +82,9 @@ class WorkshopScreen(Screen[None]):
         self._update_bar()
         self.call_after_refresh(self._restore_drafts)
         self.call_after_refresh(self._focus_stage)
+        self._entered = monotonic()
+        self.set_interval(1.0, self._tick)
+        self._tick()
 
     # -- committing -------------------------------------------------------------------------
 
@@ -136,8 +144,12 @@ class WorkshopScreen(Screen[None]):
         self.drafts.flush()
         leaving = self.query_one(f"#{self.current_stage}", StagePane)
         warning = leaving.incomplete()
-        if not self.commit(commands.update_session(self.session.state, current_stage=stage_id)):
+        events = self._time_events()
+        events += commands.update_session(self.session.state, current_stage=stage_id)
+        if not self.commit(events):
             return
+        self._entered = monotonic()
+        self._tick()
         self.query_one(ContentSwitcher).current = stage_id
         self._focus_stage()
         if warning:
@@ -171,8 +183,72 @@ class WorkshopScreen(Screen[None]):
         self.app.push_screen(StagePicker(self.current_stage), done)
 
     def action_close_session(self) -> None:
-        self.drafts.flush()
         self.app.close_session()
+
+    # -- time -------------------------------------------------------------------------------
+
+    def _time_events(self) -> list[Event]:
+        """Events adding the time spent on the current stage since it was entered."""
+        elapsed = int(monotonic() - self._entered)
+        if elapsed <= 0:
+            return []
+        self._entered += elapsed
+        stage = self.current_stage
+        kept = self.session.state.rows["stage_time"].get(stage)
+        if kept is None:
+            return [
+                commands.add(
+                    self.session.state, "stage_time", entity_id=stage, spent_seconds=elapsed
+                )
+            ]
+        return commands.edit(
+            self.session.state, "stage_time", stage, spent_seconds=kept.spent_seconds + elapsed
+        )
+
+    def record_time(self) -> None:
+        """Keep the time spent on the current stage (on leaving the session)."""
+        if not self.session.readonly:
+            self.commit(self._time_events())
+
+    def spent_on(self, stage: str) -> int:
+        kept = self.session.state.rows["stage_time"].get(stage)
+        spent = kept.spent_seconds if kept else 0
+        if stage == self.current_stage:
+            spent += int(monotonic() - self._entered)
+        return spent
+
+    def _tick(self) -> None:
+        bar = self.query_one(StageBar)
+        kept = self.session.state.rows["stage_time"].get(self.current_stage)
+        if kept is None or not kept.timebox_minutes:
+            bar.clock, bar.clock_style = "", ""
+            return
+        left = kept.timebox_minutes * 60 - self.spent_on(self.current_stage)
+        bar.clock, bar.clock_style = clock_text(left)
+
+    def action_timebox(self) -> None:
+        from facilitator.tui.dialogs import TimeboxDialog
+
+        stage = self.current_stage
+        kept = self.session.state.rows["stage_time"].get(stage)
+
+        def done(minutes: int | None) -> None:
+            if minutes is None:
+                return
+            value = minutes or None
+            if kept is None and stage not in self.session.state.rows["stage_time"]:
+                event = commands.add(
+                    self.session.state, "stage_time", entity_id=stage, timebox_minutes=value
+                )
+                self.commit([event])
+            else:
+                self.commit(
+                    commands.edit(self.session.state, "stage_time", stage, timebox_minutes=value)
+                )
+            self._tick()
+
+        label = load_vocabulary().get("stages", stage).label
+        self.app.push_screen(TimeboxDialog(label, kept.timebox_minutes if kept else None), done)
 
     # -- drafts ---------------------------------------------------------------------------
 
@@ -216,5 +292,20 @@ class WorkshopScreen(Screen[None]):
             )
 
     def flush(self) -> None:
-        """Write pending drafts now (used when the app is told to stop)."""
+        """Write pending drafts and the time kept (used when the session closes)."""
         self.drafts.flush()
+        self.record_time()
+
+
+def clock_text(seconds_left: int) -> tuple[str, str]:
+    """The stage countdown and its style: calm, then a warning, then overtime.
+
+    Never colour alone: the words change too ("left", "⚠ left", "over").
+    """
+    if seconds_left < 0:
+        over = -seconds_left
+        return f"⏱ {over // 60}:{over % 60:02d} over", "bold white on dark_red"
+    text = f"{seconds_left // 60}:{seconds_left % 60:02d} left"
+    if seconds_left <= 120:
+        return f"⚠ {text}", "bold black on yellow"
+    return f"⏱ {text}", "bold"
