@@ -116,27 +116,28 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
         )
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
     if not sessions:
         console.print(f"No sessions yet in {folder}. Start one with: facilitator new TITLE")
         return
-    table = Table(title=f"Sessions in {folder}", title_justify="left")
-    for column in ("Date", "Title", "Area", "Furthest stage", "Last change", "File"):
+    table = Table(title_justify="left")
+    for column in ("Date", "Title", "Area", "Reached", "Last change (UTC)"):
         table.add_column(column, overflow="fold")
     for s in sessions:
         if s.problem:
-            table.add_row("", f"[red]{s.problem}[/red]", "", "", "", Path(s.path).name)
+            table.add_row("⚠", Path(s.path).name, f"[red]{escape(s.problem)}[/red]", "", "")
         else:
             table.add_row(
                 s.date,
-                s.title,
-                s.area,
+                escape(s.title),
+                escape(s.area),
                 s.furthest_stage,
                 s.last_change[:16].replace("T", " "),
-                Path(s.path).name,
             )
+    console.print(f"Sessions in {escape(str(folder))}", soft_wrap=True)
     console.print(table)
 
 
@@ -185,6 +186,129 @@ def check(file: str, as_json: bool) -> None:
         if not healthy:
             click.echo(f"  integrity:      {'; '.join(integrity[:3])}")
     sys.exit(0 if healthy else 1)
+
+
+FORMAT_CHOICES = ("md", "html", "csv", "json", "graphml", "svg", "all")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMAT_CHOICES),
+    default="md",
+    show_default=True,
+    help="md notes, html page, csv tables (zip), json, graphml network, svg map, or all.",
+)
+@click.option("--anonymise", "--anonymize", is_flag=True, help="Replace every name first.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="File to write (a folder with --format all). Default: exports/ beside the session.",
+)
+@click.option("--force", is_flag=True, help="Replace a file that already exists.")
+def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool) -> None:
+    """Export the session in FILE as notes, a map or data for other tools.
+
+    Reads the session without changing it, even while it is open in the app.
+    """
+    from facilitator.export import FORMATS, ExportError, default_suffix, write_atomic
+    from facilitator.export import export as make_export
+    from facilitator.store.sessionfile import SessionFile
+
+    path = Path(file)
+    try:
+        with SessionFile.open(path, readonly=True) as session:
+            state, journal = session.state, session.journal
+    except SessionFileError as exc:
+        _fail(str(exc))
+    formats = FORMATS if fmt == "all" else (fmt,)
+    stem = path.name.removesuffix(path.suffix) + ("-anonymised" if anonymise else "")
+    if output and fmt != "all":
+        targets = {formats[0]: Path(output)}
+    else:
+        folder = Path(output) if output else path.parent / "exports"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        targets = {f: folder / f"{stem}{default_suffix(f)}" for f in formats}
+    try:
+        for name, target in targets.items():
+            data = make_export(state, name, anonymise=anonymise, journal=journal)
+            click.echo(str(write_atomic(target, data, force=force)))
+    except ExportError as exc:
+        _fail(str(exc))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Session file to create.")
+@click.pass_context
+def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
+    """Recreate a session file from a JSON export (FILE.json)."""
+    from facilitator.export.importer import JsonImportError, import_json, parse
+    from facilitator.store.sessionfile import session_path
+
+    source = Path(file)
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {source}: {exc.strerror}")
+    try:
+        doc = parse(data)
+        if output:
+            target = Path(output)
+        else:
+            info = doc.get("session", {})
+            folder = ensure_sessions_dir(ctx.obj["sessions_dir"])
+            target = session_path(folder, info.get("title") or source.stem, info.get("date"))
+        session = import_json(data, target)
+        session.close()
+    except (JsonImportError, SessionFileError) as exc:
+        _fail(f"{source.name}: {exc}")
+    click.echo(str(target))
+
+
+@main.command()
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False),
+    help="Write the demo session to this file instead of opening it.",
+)
+@click.pass_context
+def demo(ctx: click.Context, write_to: str | None) -> None:
+    """Open a complete made-up workshop, to see every screen, replay and export."""
+    import tempfile
+
+    from facilitator.demo import build_demo
+
+    if write_to:
+        target = Path(write_to)
+        try:
+            build_demo(target).close()
+        except SessionFileError as exc:
+            _fail(str(exc))
+        click.echo(str(target))
+        return
+    with tempfile.TemporaryDirectory(prefix="facilitator-demo-") as folder:
+        target = Path(folder) / "wrenhollow-demo.facilitator"
+        build_demo(target).close()
+        _run_app(Path(folder), open_path=target, questions=ctx.obj["questions"])
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def replay(ctx: click.Context, file: str) -> None:
+    """Watch the session in FILE unfold again, read-only: the file is never changed."""
+    path = Path(file).resolve()
+    try:
+        inspect_file(path)
+    except SessionFileError as exc:
+        _fail(str(exc))
+    _run_app(ctx.obj["sessions_dir"], replay_path=path)
 
 
 if __name__ == "__main__":  # pragma: no cover

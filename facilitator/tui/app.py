@@ -74,11 +74,13 @@ class FacilitatorApp(App[None]):
         sessions_dir: Path,
         *,
         open_path: Path | None = None,
+        replay_path: Path | None = None,
         questions: Path | None = None,
     ) -> None:
         super().__init__()
         self.sessions_dir = sessions_dir
         self.open_path = open_path
+        self.replay_path = replay_path
         self.questions = questions
         self.session: Any = None  # the open SessionFile, if any
         self._theme_before_projector = "textual-dark"
@@ -93,6 +95,8 @@ class FacilitatorApp(App[None]):
         self._install_signal_handlers()
         if self.open_path is not None:
             self.open_session(self.open_path)
+        elif self.replay_path is not None:
+            self.open_replay(self.replay_path)
         else:
             # Load the database layer in the background while the home screen shows.
             self.run_worker(self._warm_up, thread=True, exit_on_error=False, group="warm-up")
@@ -161,6 +165,19 @@ class FacilitatorApp(App[None]):
 
         return SessionFile.open(path)
 
+    def open_replay(self, path: Path) -> None:
+        """Open a session read-only and show it from its first event."""
+        if self.session is not None:
+            self.close_session()
+        self._replay_worker(path)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="session")
+    def _replay_worker(self, path: Path) -> Any:
+        from facilitator.store.sessionfile import SessionFile
+        from facilitator.tui.replay import ReplaySession
+
+        return ReplaySession(SessionFile.open(path, readonly=True))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "session":
@@ -171,10 +188,14 @@ class FacilitatorApp(App[None]):
             self._show_problem("That session could not be opened", worker.error)
 
     def _show_session(self, session: Any) -> None:
+        from facilitator.tui.replay import ReplayScreen, ReplaySession
         from facilitator.tui.workshop import WorkshopScreen
 
         self.session = session
-        self.push_screen(WorkshopScreen(session))
+        if isinstance(session, ReplaySession):
+            self.push_screen(ReplayScreen(session))
+        else:
+            self.push_screen(WorkshopScreen(session))
 
     def close_session(self) -> None:
         from facilitator.tui.workshop import WorkshopScreen
@@ -258,7 +279,13 @@ def _runner(node: Any, action: str) -> Any:
 
 
 def make_app(
-    *, sessions_dir: Path, open_path: Path | None = None, questions: Path | None = None
+    *,
+    sessions_dir: Path,
+    open_path: Path | None = None,
+    replay_path: Path | None = None,
+    questions: Path | None = None,
 ) -> FacilitatorApp:
     """Build the app for the command line and for tests alike."""
-    return FacilitatorApp(sessions_dir, open_path=open_path, questions=questions)
+    return FacilitatorApp(
+        sessions_dir, open_path=open_path, replay_path=replay_path, questions=questions
+    )

@@ -217,3 +217,37 @@ class TimeboxDialog(FormDialog):
             self.show_error("Keep a timebox under ten hours.")
             return None
         return minutes  # type: ignore[return-value]
+
+
+class SeekDialog(FormDialog):
+    """Jump to an event number, or a percentage of the way through."""
+
+    heading = "Go to a point in the replay"
+
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self.total = total
+
+    def compose_fields(self) -> ComposeResult:
+        box = Input(id="where", placeholder=f"an event from 0 to {self.total:,}, or e.g. 50%")
+        yield labelled(box, "Event number or percentage")
+
+    def on_mount(self) -> None:
+        self.query_one("#where", Input).focus()
+
+    def values(self) -> dict[str, Any] | None:  # type: ignore[override]
+        text = self.query_one("#where", Input).value.strip().replace(",", "")
+        try:
+            if text.endswith("%"):
+                share = float(text[:-1])
+                if not 0 <= share <= 100:
+                    raise ValueError
+                return round(self.total * share / 100)  # type: ignore[return-value]
+            number = int(text)
+        except ValueError:
+            self.show_error(f"Type a number from 0 to {self.total:,}, or a percentage like 50%.")
+            return None
+        if not 0 <= number <= self.total:
+            self.show_error(f"There are {self.total:,} events; choose from 0 to {self.total:,}.")
+            return None
+        return number  # type: ignore[return-value]

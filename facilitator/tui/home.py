@@ -54,8 +54,8 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="home-buttons"):
             yield Button("New", id="new", variant="primary")
             yield Button("Open", id="open")
-            yield Button("Replay", id="replay", disabled=True, tooltip="Coming with replay")
-            yield Button("Export", id="export", disabled=True, tooltip="Coming with export")
+            yield Button("Replay", id="replay", tooltip="Watch the session unfold again")
+            yield Button("Export", id="export", tooltip="Notes, map or data to share")
         yield Footer()
 
     def folder_label(self) -> str:
@@ -95,7 +95,8 @@ class HomeScreen(Screen[None]):
             hint.display = True
             hint.update("No sessions here yet. Press n to start one.")
         has = bool(self.sessions)
-        self.query_one("#open", Button).disabled = not has
+        for button in ("#open", "#replay", "#export"):
+            self.query_one(button, Button).disabled = not has
 
     @on(DataTable.RowHighlighted, "#sessions")
     def _highlighted(self) -> None:
@@ -125,10 +126,23 @@ class HomeScreen(Screen[None]):
         self.app.open_session(Path(chosen.path))
 
     def action_replay(self) -> None:
-        self.app.notify("Replay is not available in this version yet.")
+        chosen = self.selected()
+        if chosen is None:
+            self.app.notify("There is no session to replay yet.")
+            return
+        self.app.open_replay(Path(chosen.path))
 
     def action_export(self) -> None:
-        self.app.notify("Export is not available in this version yet.")
+        from facilitator.tui.export_dialog import ExportDialog
+
+        chosen = self.selected()
+        if chosen is None:
+            self.app.notify("There is no session to export yet.")
+            return
+        if chosen.problem:
+            self.app.notify(chosen.problem, severity="error")
+            return
+        self.app.push_screen(ExportDialog(Path(chosen.path)))
 
     @on(Button.Pressed, "#new")
     def _new(self) -> None:
@@ -137,6 +151,14 @@ class HomeScreen(Screen[None]):
     @on(Button.Pressed, "#open")
     def _open(self) -> None:
         self.action_open_session()
+
+    @on(Button.Pressed, "#replay")
+    def _replay(self) -> None:
+        self.action_replay()
+
+    @on(Button.Pressed, "#export")
+    def _export(self) -> None:
+        self.action_export()
 
 
 def _when(iso: str) -> str:

@@ -1,7 +1,62 @@
-"""The notes stage (being built)."""
+"""Notes: everything the workshop recorded, as the notes people will take away."""
 
-from facilitator.tui.placeholder import PlaceholderPane
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+
+from facilitator.tui.stagepane import StagePane
 
 
-class NotesPane(PlaceholderPane):
+class NotesPane(StagePane):
+    """The session notes (the Markdown export), kept up to date, with export at hand."""
+
     stage_id = "notes"
+    BINDINGS = [
+        Binding("ctrl+e", "screen.export", "Export", tooltip="Save notes, map or data"),
+        Binding("ctrl+o", "toggle_anonymised", "Anonymised", tooltip="Preview without names"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.anonymised = False
+        self._dirty = True
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="notes-heading", classes="section-heading", markup=False)
+        with VerticalScroll(id="notes-scroll"):
+            yield Markdown(id="notes-markdown")
+
+    def on_mount(self) -> None:
+        self._dirty = True
+
+    def on_show(self) -> None:
+        self._render_notes()
+
+    def refresh_from_state(self) -> None:
+        self._dirty = True
+        if self.display and self.is_on_screen:
+            self._render_notes()
+
+    def _render_notes(self) -> None:
+        if not self._dirty:
+            return
+        from facilitator.export import export
+
+        self._dirty = False
+        text = export(self.state, "md", anonymise=self.anonymised).decode("utf-8")
+        heading = "Notes preview, anonymised" if self.anonymised else "Notes preview"
+        self.query_one("#notes-heading", Static).update(
+            f"{heading} · ctrl+e to export · ctrl+o to switch names on or off"
+        )
+        self.query_one("#notes-markdown", Markdown).update(text)
+
+    def action_toggle_anonymised(self) -> None:
+        self.anonymised = not self.anonymised
+        self._dirty = True
+        self._render_notes()
+
+    def focus_first(self) -> None:
+        self.query_one("#notes-scroll").focus()

@@ -55,6 +55,7 @@ class WorkshopScreen(Screen[None]):
         Binding("ctrl+g", "goto_stage", "Stages", tooltip="Jump to any stage"),
         Binding("ctrl+s", "save_now", "Saved", show=False),
         Binding("ctrl+t", "timebox", "Timebox", tooltip="Set minutes for this stage"),
+        Binding("ctrl+e", "export", "Export", show=False, tooltip="Save notes, map or data"),
         Binding("ctrl+w", "close_session", "Close", tooltip="Back to the list of sessions"),
         *[
             Binding(key, f"stage({i})", f"Stage {i}", show=False)
@@ -181,6 +182,14 @@ class WorkshopScreen(Screen[None]):
                 self.go_to_stage(stage_id)
 
         self.app.push_screen(StagePicker(self.current_stage), done)
+
+    def action_export(self) -> None:
+        from facilitator.tui.export_dialog import ExportDialog
+
+        self.drafts.flush()
+        self.app.push_screen(
+            ExportDialog(self.session.path, self.session.state, self.session.journal)
+        )
 
     def action_close_session(self) -> None:
         self.app.close_session()

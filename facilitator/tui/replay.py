@@ -1,0 +1,268 @@
+"""Replay: watch a saved session unfold again, event by event, without changing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import ContentSwitcher, Static
+
+from facilitator.domain.events import describe
+from facilitator.domain.replay import Timeline
+from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.store.errors import WriteError
+from facilitator.tui.stagebar import StageBar
+from facilitator.tui.stagepane import StagePane
+from facilitator.tui.workshop import WorkshopScreen
+
+SPEEDS = {"1": 1.0, "2": 10.0, "3": 0.0}  # 0 = as fast as possible
+LONGEST_PAUSE = 20.0  # seconds of real time; longer quiet gaps are shortened when playing
+FAST_TICK = 0.05
+
+
+class ReplaySession:
+    """Looks like an open session to the stage panes, but shows a moment in the past."""
+
+    readonly = True
+
+    def __init__(self, source: Any) -> None:
+        self.source = source  # the SessionFile, opened read-only
+        self.path: Path = source.path
+        self.timeline = Timeline(source.journal)
+        self.position = len(self.timeline)
+        self.state = self.timeline.state_at(self.position)
+
+    @property
+    def journal(self) -> tuple:
+        return self.timeline.entries[: self.position]
+
+    def seek(self, position: int) -> None:
+        self.position = max(0, min(position, len(self.timeline)))
+        self.state = self.timeline.state_at(self.position)
+
+    def apply(self, _events: Any) -> list:
+        raise WriteError("This is a replay: nothing can be changed here.", self.path)
+
+    def undo(self) -> None:
+        raise WriteError("This is a replay: nothing can be changed here.", self.path)
+
+    def drafts(self) -> dict[str, str]:
+        return {}
+
+    def save_draft(self, _key: str, _text: str) -> None:
+        return None
+
+    def close(self) -> None:
+        self.source.close()
+
+
+class TimelineBar(Static, can_focus=True):
+    """Where the replay is: event number, time, what happened, and a progress line.
+
+    It holds the focus during a replay, so single-letter keys reach the timeline
+    rather than a text box.
+    """
+
+
+class ReplayScreen(WorkshopScreen):
+    """The workshop screen, read-only, with a timeline to move along."""
+
+    BINDINGS = [
+        Binding("right,full_stop", "step(1)", "Step", priority=True),
+        Binding("left,comma", "step(-1)", "Back", priority=True),
+        Binding("space", "play", "Play/pause", priority=True),
+        Binding("1", "speed('1')", "1×", show=False, priority=True),
+        Binding("2", "speed('2')", "10×", show=False, priority=True),
+        Binding("3", "speed('3')", "Fastest", show=False, priority=True),
+        Binding("home", "seek_start", "Start", show=False, priority=True),
+        Binding("end", "seek_end", "End", show=False, priority=True),
+        Binding("pageup", "step(-25)", "Back 25", show=False, priority=True),
+        Binding("pagedown", "step(25)", "On 25", show=False, priority=True),
+        Binding("g", "seek_to", "Go to", priority=True),
+        Binding("s", "stage_jump", "Stage", tooltip="Jump to where a stage began", priority=True),
+        Binding("ctrl+w,escape", "close_session", "Close"),
+    ]
+
+    def __init__(self, session: ReplaySession) -> None:
+        super().__init__(session)
+        self.replay = session
+        self.playing = False
+        self.speed = "2"
+        self._timer: Any = None
+        self._stale: set[str] = set()
+
+    def compose(self):  # type: ignore[override]
+        for widget in super().compose():
+            if widget.__class__.__name__ == "Footer":
+                yield TimelineBar(id="timeline")
+            yield widget
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Replay of {self.replay.path.name}"
+        self.app.sub_title = f"Replay: {self.replay.state.info.title}"
+        self.replay.seek(0)
+        self.show_position()
+
+    # -- stepping -------------------------------------------------------------------------
+
+    def show_position(self) -> None:
+        """Redraw the stage that was current at this moment, and the timeline."""
+        state = self.replay.state
+        stage = state.info.current_stage or "setup"
+        switcher = self.query_one(ContentSwitcher)
+        self._stale = {p.id or "" for p in self.query(StagePane)}
+        if switcher.current != stage:
+            switcher.current = stage
+        self._refresh_visible()
+        bar = self.query_one(StageBar)
+        bar.current = stage
+        bar.visited = frozenset(e.stage for e in self.replay.journal)
+        self._draw_timeline()
+
+    def _refresh_visible(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        current = switcher.current or ""
+        if current in self._stale:
+            self._stale.discard(current)
+            pane = self.query_one(f"#{current}", StagePane)
+            pane.refresh_from_state()
+            self.call_after_refresh(self._lock_fields, pane)
+
+    @staticmethod
+    def _lock_fields(pane: StagePane) -> None:
+        """Nothing can be typed into a replay."""
+        for widget in pane.query("Input, TextArea, Select, Checkbox, SelectionList, Switch"):
+            widget.disabled = True
+
+    def _focus_stage(self) -> None:
+        self.query_one(TimelineBar).focus()
+
+    def refresh_panes(self) -> None:
+        self._refresh_visible()
+
+    def _draw_timeline(self) -> None:
+        timeline = self.replay.timeline
+        position, total = self.replay.position, len(timeline)
+        entry = timeline.entry_at(position)
+        width = max(self.size.width - 2, 20)
+        done = int(width * position / total) if total else width
+        line = Text()
+        line.append("━" * done, style="bold")
+        line.append("─" * (width - done), style="dim")
+        head = Text()
+        state = "▶ playing" if self.playing else "■ paused"
+        speed = {"1": "1×", "2": "10×", "3": "fastest"}[self.speed]
+        head.append(f" {state} {speed}  ", style="bold")
+        head.append(f"Event {position:,} of {total:,}  ")
+        if entry is not None:
+            head.append(entry.at[:19].replace("T", " ") + "  ", style="dim")
+            stage = load_vocabulary().label("stages", entry.stage)
+            head.append(f"[{stage}] ")
+            head.append(describe(entry.event), style="italic")
+        else:
+            head.append("The start: an empty session", style="italic")
+        head.truncate(width + 2, overflow="ellipsis")
+        self.query_one(TimelineBar).update(Text("\n").join([head, line]))
+
+    def seek(self, position: int) -> None:
+        self.replay.seek(position)
+        self.show_position()
+
+    def action_step(self, delta: int) -> None:
+        self.seek(self.replay.position + delta)
+
+    def action_seek_start(self) -> None:
+        self.seek(0)
+
+    def action_seek_end(self) -> None:
+        self.seek(len(self.replay.timeline))
+
+    def action_seek_to(self) -> None:
+        from facilitator.tui.dialogs import SeekDialog
+
+        def done(position: int | None) -> None:
+            if position is not None:
+                self.seek(position)
+
+        self.app.push_screen(SeekDialog(len(self.replay.timeline)), done)
+
+    def action_stage_jump(self) -> None:
+        from facilitator.tui.pickers import PickDialog
+
+        starts = self.replay.timeline.stage_starts()
+        vocab = load_vocabulary()
+        options = [
+            (str(pos), f"{vocab.label('stages', stage)} (from event {pos:,})")
+            for stage, pos in sorted(starts.items(), key=lambda item: item[1])
+        ]
+
+        def done(choice: str | None) -> None:
+            if choice:
+                self.seek(int(choice))
+
+        self.app.push_screen(PickDialog("Jump to the start of a stage", options), done)
+
+    # -- playing --------------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        self.playing = not self.playing
+        if self.playing and self.replay.position >= len(self.replay.timeline):
+            self.replay.seek(0)
+        self._schedule()
+        self._draw_timeline()
+
+    def action_speed(self, key: str) -> None:
+        self.speed = key
+        if self.playing:
+            self._schedule()
+        self._draw_timeline()
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if not self.playing:
+            return
+        factor = SPEEDS[self.speed]
+        if factor == 0:
+            delay = FAST_TICK
+        else:
+            gap = self.replay.timeline.seconds_to_next(self.replay.position)
+            delay = max(min(gap, LONGEST_PAUSE) / factor, FAST_TICK)
+        self._timer = self.set_timer(delay, self._advance)
+
+    def _advance(self) -> None:
+        total = len(self.replay.timeline)
+        if self.replay.position >= total:
+            self.playing = False
+            self._draw_timeline()
+            return
+        step = max(1, total // 60) if SPEEDS[self.speed] == 0 else 1
+        self.seek(self.replay.position + step)
+        self._schedule()
+
+    # -- what a replay does not do --------------------------------------------------------
+
+    def go_to_stage(self, stage_id: str) -> None:
+        """Look at another stage as it was at this moment (changes nothing)."""
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = stage_id
+        self._refresh_visible()
+        self.query_one(StageBar).current = stage_id
+
+    def action_undo(self) -> None:
+        self.app.notify("This is a replay: nothing can be changed here.")
+
+    def action_timebox(self) -> None:
+        self.action_undo()
+
+    def record_time(self) -> None:
+        return None
+
+    def _tick(self) -> None:
+        return None
+
+    def _restore_drafts(self) -> None:
+        return None

@@ -1,0 +1,178 @@
+"""The command line, run as a user would (through click's runner and as a real process)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from facilitator import __version__
+from facilitator.cli import main
+from facilitator.store import SCHEMA_VERSION
+from facilitator.store.sessionfile import SessionFile
+
+
+@pytest.fixture
+def run(tmp_path):
+    folder = tmp_path / "sessions"
+
+    def invoke(*args: str):
+        return CliRunner().invoke(main, ["--sessions-dir", str(folder), *args])
+
+    invoke.folder = folder
+    return invoke
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_version_and_help():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+    for command in ("new", "open", "list", "check", "export", "import", "demo", "replay"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0, (command, result.output)
+        assert "Usage:" in result.output
+
+
+def test_python_dash_m_runs_the_same_cli():
+    done = subprocess.run(
+        [sys.executable, "-m", "facilitator", "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0
+    assert "relationship-mapping" in done.stdout.replace("\n", " ") or "workshops" in done.stdout
+
+
+def test_new_creates_a_private_dated_file_and_list_shows_it(run):
+    result = run(
+        "new", "Spring workshop", "--area", "Hollin Vale", "--date", "2026-03-14", "--no-open"
+    )
+    assert result.exit_code == 0, result.output
+    path = run.folder / "2026-03-14-spring-workshop.facilitator"
+    assert result.output.strip() == str(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert run.folder.stat().st_mode & 0o777 == 0o700
+
+    listed = run("list", "--json")
+    data = json.loads(listed.output)
+    assert data["sessions_dir"] == str(run.folder)
+    [only] = data["sessions"]
+    assert (only["title"], only["area"], only["date"]) == (
+        "Spring workshop",
+        "Hollin Vale",
+        "2026-03-14",
+    )
+    table = run("list")
+    assert "Spring workshop" in table.output
+
+
+def test_new_refuses_a_bad_date_with_one_line(run):
+    result = run("new", "Spring", "--date", "14/03/2026", "--no-open")
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "YYYY-MM-DD" in result.output
+    assert not list(run.folder.glob("*.facilitator"))
+
+
+def test_check_healthy_and_counts(run):
+    run("new", "Spring", "--date", "2026-03-14", "--no-open")
+    path = next(run.folder.glob("*.facilitator"))
+    before = _digest(path)
+    result = run("check", str(path), "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["ok"] and data["integrity"] == ["ok"]
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["counts"]["participant"] == 0
+    assert _digest(path) == before
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda p: None, "There is no session file"),
+        (lambda p: p.write_text("hello"), "not a facilitator session"),
+        (
+            lambda p: sqlite3.connect(p).execute("CREATE TABLE x(y)").connection.commit(),
+            "not a facilitator session",
+        ),
+    ],
+    ids=["missing", "text", "other-sqlite"],
+)
+def test_check_and_open_refuse_bad_files_without_changing_them(run, tmp_path, make, expected):
+    path = tmp_path / "bad.facilitator"
+    make(path)
+    before = _digest(path) if path.exists() else None
+    for command in ("check", "open", "export", "replay"):
+        result = run(command, str(path))
+        assert result.exit_code == 1, (command, result.output)
+        assert expected in result.output
+        assert result.output.strip().count("\n") == 0, result.output
+        assert "Traceback" not in result.output
+    assert (_digest(path) if path.exists() else None) == before
+
+
+def test_check_refuses_a_newer_file(run):
+    run("new", "Spring", "--no-open")
+    path = next(run.folder.glob("*.facilitator"))
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    result = run("check", str(path))
+    assert result.exit_code == 1 and "newer facilitator" in result.output
+
+
+def test_demo_export_import_round_trip(run, tmp_path):
+    demo = tmp_path / "demo.facilitator"
+    assert run("demo", "--write", str(demo)).exit_code == 0
+    before = _digest(demo)
+    out = tmp_path / "out"
+    result = run("export", str(demo), "--format", "all", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        f"demo{s}" for s in (".md", ".html", ".csv.zip", ".json", ".graphml", ".svg")
+    )
+    assert all((out / n).stat().st_mode & 0o777 == 0o600 for n in names)
+    assert _digest(demo) == before  # exporting never changes the session
+
+    again = run("export", str(demo), "--format", "md", "-o", str(out / "demo.md"))
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert (
+        run("export", str(demo), "-f", "md", "-o", str(out / "demo.md"), "--force").exit_code == 0
+    )
+
+    imported = run("import", str(out / "demo.json"), "-o", str(tmp_path / "copy.facilitator"))
+    assert imported.exit_code == 0, imported.output
+    with (
+        SessionFile.open(tmp_path / "copy.facilitator") as copy,
+        SessionFile.open(demo, readonly=True) as original,
+    ):
+        assert copy.state.snapshot() == original.state.snapshot()
+
+
+def test_import_reports_bad_json_in_one_line(run, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something-else"}')
+    result = run("import", str(bad))
+    assert result.exit_code == 1
+    assert result.output.startswith("facilitator: bad.json:")
+    assert result.output.strip().count("\n") == 0
+
+
+def test_anonymised_export_has_no_names(run, tmp_path):
+    demo = tmp_path / "demo.facilitator"
+    run("demo", "--write", str(demo))
+    result = run("export", str(demo), "-f", "md", "--anonymise", "-o", str(tmp_path / "a.md"))
+    assert result.exit_code == 0
+    text = (tmp_path / "a.md").read_text()
+    with SessionFile.open(demo, readonly=True) as session:
+        for person in session.state.participants.values():
+            assert person.name not in text
+        assert session.state.info.area not in text
