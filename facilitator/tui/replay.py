@@ -83,6 +83,9 @@ class ReplayScreen(WorkshopScreen):
         Binding("g", "seek_to", "Go to", priority=True),
         Binding("s", "stage_jump", "Stage", tooltip="Jump to where a stage began", priority=True),
         Binding("ctrl+w,escape", "close_session", "Close"),
+        # Changing things is not part of a replay: keep those keys out of the Footer.
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("ctrl+t", "timebox", "Timebox", show=False),
     ]
 
     def __init__(self, session: ReplaySession) -> None:
@@ -251,6 +254,14 @@ class ReplayScreen(WorkshopScreen):
         switcher.current = stage_id
         self._refresh_visible()
         self.query_one(StageBar).current = stage_id
+
+    def commit(self, events: Any) -> bool:
+        """Nothing is written during a replay.
+
+        Panes save a field when it loses focus; in a replay that happens as the
+        timeline moves, so the attempt is dropped quietly rather than reported.
+        """
+        return False
 
     def action_undo(self) -> None:
         self.app.notify("This is a replay: nothing can be changed here.")
