@@ -371,7 +371,13 @@ class VoteResult:
 
     @property
     def decided(self) -> bool:
-        return len(self.chosen) == 2
+        """Every place this round fills is filled (a run-off fills only what round 1 left)."""
+        return self.places_left == 0 and not self.tied
+
+    @property
+    def started(self) -> bool:
+        """Somebody has put a dot on one of this round's criteria."""
+        return bool(self.chosen or self.tied)
 
 
 def vote_totals(state: SessionState, round_no: int = 1) -> dict[str, int]:
@@ -383,27 +389,34 @@ def vote_totals(state: SessionState, round_no: int = 1) -> dict[str, int]:
 
 
 def vote_result(state: SessionState, round_no: int = 1, among: Iterable[str] = ()) -> VoteResult:
-    """Read a round of the dot vote. A run-off (round 2) decides only among ``among``."""
+    """Read a round of the dot vote.
+
+    Round 1 fills two places from all eight criteria (or from ``among``). Round 2, the
+    run-off, fills only the places round 1 left open, from the criteria round 1 left
+    tied; its ``chosen`` holds the run-off's winners only, so the group's two are
+    ``vote_result(state, 1).chosen + vote_result(state, 2).chosen``.
+
+    A round nobody has voted in yet decides nothing and has no tie. Once somebody has
+    voted, criteria with no dots share any place still open: a tie the group can settle
+    with a run-off or the facilitator with a reason.
+    """
     totals = vote_totals(state, round_no)
-    candidates = list(among) or list(load_vocabulary().ids("criteria"))
-    places = 2 if round_no == 1 else None
+    candidates = list(among) or [t.id for t in load_vocabulary().criteria]
+    places = 2
     if round_no == 2:
-        # The places a run-off fills are those the first round left open.
         first = vote_result(state, 1)
-        places = first.places_left
+        places = first.places_left if first.tied else 0
         candidates = list(first.tied)
-    scores = sorted({totals.get(c, 0) for c in candidates}, reverse=True)
+    if not any(totals.get(c, 0) for c in candidates):
+        return VoteResult(totals, (), (), places)
     chosen: list[str] = []
-    for score in scores:
-        group = sorted(c for c in candidates if totals.get(c, 0) == score)
-        if score == 0:
+    for score in sorted({totals.get(c, 0) for c in candidates}, reverse=True):
+        if len(chosen) == places:
             break
-        if len(chosen) + len(group) <= places:
-            chosen.extend(group)
-            if len(chosen) == places:
-                break
-        else:
+        group = [c for c in candidates if totals.get(c, 0) == score]  # in the list's order
+        if len(chosen) + len(group) > places:
             return VoteResult(totals, tuple(chosen), tuple(group), places - len(chosen))
+        chosen.extend(group)
     return VoteResult(totals, tuple(chosen), (), places - len(chosen))
 
 
@@ -423,9 +436,27 @@ def set_dots(
     )
     if dots < 0:
         raise DomainError("Dots cannot be fewer than none.")
+    if round_no == 2 and dots > 0:
+        tied = vote_result(state, 1).tied
+        if criterion_id not in tied:
+            vocab = load_vocabulary()
+            names = " or ".join(vocab.label("criteria", c) for c in tied)
+            raise DomainError(
+                f"In the run-off, dots go only on the tied criteria: {names}."
+                if tied
+                else "There is no tie, so there is no run-off to vote in."
+            )
     if others + dots > allowance:
         name = state.participants[participant_id].name
-        raise DomainError(f"{name} has {allowance} dot(s) in this round and has used {others}.")
+        if round_no == 2:
+            raise DomainError(f"{name} has one dot in the run-off and has already placed it.")
+        dots_word = "dot" if allowance == 1 else "dots"
+        if not others:
+            raise DomainError(f"{name} has only {allowance} {dots_word} to place.")
+        raise DomainError(
+            f"{name} has {allowance} {dots_word} to place and has already placed "
+            f"{others} elsewhere."
+        )
     existing = state.where(
         "criterion_vote", participant_id=participant_id, criterion_id=criterion_id, round=round_no
     )
