@@ -156,7 +156,7 @@ async def test_stage2_pick_rate_outcomes_and_factors_by_keys_survive_a_restart(t
         assert "●●●●○ 4" in compare and "Brookside Housing" in compare
 
         # Outcomes for the partnership, the agency and the area, and one in own words.
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.focused.id == "outcomes-partnership"
         await pilot.press("space", "down", "space")  # profile, a seat at the table
@@ -172,7 +172,7 @@ async def test_stage2_pick_rate_outcomes_and_factors_by_keys_survive_a_restart(t
         await pilot.pause()
 
         # What makes it work: ticks and notes.
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.focused.id == "factors-helps-or-hinders"
         await pilot.press("space", "down", "down", "down", "down", "down", "down", "space")
@@ -184,7 +184,7 @@ async def test_stage2_pick_rate_outcomes_and_factors_by_keys_survive_a_restart(t
         await pilot.pause()
         assert isinstance(app.focused, NoteArea)
         await type_text(pilot, "Coffee chats")
-        await pilot.press("ctrl+t")  # leaving the notes saves them
+        await pilot.press("ctrl+o")  # leaving the notes saves them
         await pilot.pause()
 
         state = app.session.state
@@ -237,7 +237,7 @@ async def test_unticking_removes_and_undo_brings_back(tmp_path):
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_workshop(pilot)
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         await pilot.press("space")
         assert len(app.session.state.of("outcome")) == 1
@@ -327,7 +327,7 @@ async def test_with_one_criterion_rating_waits_but_the_rest_works(tmp_path):
         assert pane.query_one("#criterion-1").display
         assert not pane.query_one("#criterion-2").display
         await pilot.press("3")
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         await pilot.press("space")
         state = app.session.state
@@ -383,7 +383,7 @@ async def test_stage3_everything_by_keys_survives_a_restart(tmp_path):
         await pilot.press("enter")
 
         # What holds it back.
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.focused.id == "factors-helps-or-hinders"
         await pilot.press("down", "space")  # stretched agencies
@@ -394,13 +394,13 @@ async def test_stage3_everything_by_keys_survives_a_restart(tmp_path):
         await pilot.press("enter")
 
         # What better would look like.
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.focused.id == "better-looks-like"
         await type_text(pilot, "A named contact")
 
         # Next steps: the conversation box, then two steps.
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.focused.id == "want-conversation"
         await pilot.press("space")
@@ -495,7 +495,7 @@ async def test_an_action_needs_a_what(tmp_path):
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_workshop(pilot)
-        await pilot.press("ctrl+t", "ctrl+t", "ctrl+t")
+        await pilot.press("ctrl+o", "ctrl+o", "ctrl+o")
         await pilot.pause()
         await pilot.press("ctrl+n")
         await pilot.pause()

@@ -100,7 +100,7 @@ class FocusPane(StagePane):
 
     BINDINGS = [
         Binding("ctrl+r", "pick", "Pick", show=False, tooltip="Choose the relationship to look at"),
-        Binding("ctrl+t", "next_tab", "Next tab", tooltip="Move to the next tab of this stage"),
+        Binding("ctrl+o", "next_tab", "Next tab", tooltip="Open the next tab of this stage"),
     ]
 
     def __init__(self, **kw: Any) -> None:
