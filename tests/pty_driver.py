@@ -24,14 +24,24 @@ ANSI = re.compile(
 class PtyApp:
     """A facilitator process on a pty of a fixed size, with everything it printed kept."""
 
-    def __init__(self, args: list[str], *, cwd: Path, cols: int = 80, rows: int = 24) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        *,
+        cwd: Path,
+        cols: int = 80,
+        rows: int = 24,
+        argv: list[str] | None = None,
+    ) -> None:
+        """Start ``python -m facilitator ARGS`` (or ``argv`` as given) on a pty."""
         env = dict(os.environ)
         env.update(TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
         env.pop("TEXTUAL", None)
         pid, fd = pty.fork()
         if pid == 0:  # the child: become the app
             os.chdir(cwd)
-            os.execvpe(sys.executable, [sys.executable, "-m", "facilitator", *args], env)
+            command = argv or [sys.executable, "-m", "facilitator", *args]
+            os.execvpe(command[0], command, env)
         self.pid, self.fd = pid, fd
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self._chunks: list[bytes] = []

@@ -17,6 +17,7 @@ An undo transaction's events carry ``"undoes": txn`` in their payload.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,9 +108,14 @@ def validate(event: Event) -> None:
 
 
 def _known(values: dict[str, Any], names: Sequence[str], kind: str) -> None:
-    unknown = set(values) - set(names)
-    if unknown:
+    if not values.keys() <= _as_set(names):
+        unknown = set(values) - set(names)
         raise EventError(f"{kind}: unknown field(s) {sorted(unknown)}")
+
+
+@functools.cache
+def _as_set(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(names)
 
 
 def apply_event(state: SessionState, event: Event) -> None:
@@ -129,8 +135,8 @@ def apply_event(state: SessionState, event: Event) -> None:
     elif verb == CHANGED:
         if eid not in rows:
             raise EventError(f"{event.kind}: no {entity} {eid}")
-        for name, value in p["fields"].items():
-            setattr(rows[eid], name, _copy(value))
+        # A new object, never a change in place: states may share entities.
+        rows[eid] = dataclasses.replace(rows[eid], **{k: _copy(v) for k, v in p["fields"].items()})
     else:
         if eid not in rows:
             raise EventError(f"{event.kind}: no {entity} {eid}")

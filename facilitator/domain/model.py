@@ -8,6 +8,7 @@ JSON round trip: strings, whole numbers, booleans, ``None`` and lists of strings
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -218,6 +219,7 @@ ENTITY_TYPES: dict[str, type] = {
 SESSION_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(SessionInfo))
 
 
+@functools.cache
 def entity_fields(kind: str) -> tuple[str, ...]:
     """The field names of an entity kind."""
     return tuple(f.name for f in dataclasses.fields(ENTITY_TYPES[kind]))
@@ -241,12 +243,24 @@ class SessionState:
     """Everything a session holds, as plain objects.
 
     ``rows[kind]`` maps entity id to entity, in the order the entities were added.
+
+    Entities are never changed in place once they are in a state: applying an event
+    replaces a changed entity with a new object. That lets :meth:`clone` share them,
+    which makes copies cheap enough to keep many (replay keeps one every few hundred
+    events).
     """
 
     info: SessionInfo = field(default_factory=SessionInfo)
     rows: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {kind: {} for kind in ENTITY_TYPES}
     )
+
+    def clone(self) -> SessionState:
+        """An independent copy (entities are shared; they are never changed in place)."""
+        return SessionState(
+            info=dataclasses.replace(self.info),
+            rows={kind: dict(rows) for kind, rows in self.rows.items()},
+        )
 
     def of(self, kind: str) -> dict[str, Any]:
         return self.rows[kind]

@@ -8,7 +8,6 @@ journal is.
 from __future__ import annotations
 
 import bisect
-import copy
 import datetime as dt
 from collections.abc import Sequence
 
@@ -36,7 +35,7 @@ class Timeline:
         for index, entry in enumerate(self.entries, start=1):
             apply_event(state, entry.event)
             if index % self.every == 0:
-                self._checkpoints.append(copy.deepcopy(state))
+                self._checkpoints.append(state.clone())
         self.final = state
         self._times = [_parse(e.at) for e in self.entries]
 
@@ -47,9 +46,9 @@ class Timeline:
         """A fresh copy of the state after ``position`` events (clamped to the journal)."""
         position = max(0, min(position, len(self.entries)))
         if position == len(self.entries):
-            return copy.deepcopy(self.final)
+            return self.final.clone()
         base = position // self.every
-        state = copy.deepcopy(self._checkpoints[base])
+        state = self._checkpoints[base].clone()
         for entry in self.entries[base * self.every : position]:
             apply_event(state, entry.event)
         return state
