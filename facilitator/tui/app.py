@@ -19,8 +19,6 @@ from textual.worker import Worker, WorkerState
 
 from facilitator.store.catalog import ensure_sessions_dir
 from facilitator.store.errors import SessionFileError
-from facilitator.tui.dialogs import MessageDialog, NewSessionDialog
-from facilitator.tui.help import HelpScreen
 from facilitator.tui.home import HomeScreen
 
 PROJECTOR_THEMES = (
@@ -98,12 +96,17 @@ class FacilitatorApp(App[None]):
         elif self.replay_path is not None:
             self.open_replay(self.replay_path)
         else:
-            # Load the database layer in the background while the home screen shows.
-            self.run_worker(self._warm_up, thread=True, exit_on_error=False, group="warm-up")
+            # Load the database layer in the background once the home screen is up
+            # (not before: the import would compete with painting the first frame).
+            self.set_timer(0.3, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        self.run_worker(self._warm_up, thread=True, exit_on_error=False, group="warm-up")
 
     @staticmethod
     def _warm_up() -> None:
         importlib.import_module("facilitator.store.sessionfile")
+        importlib.import_module("facilitator.tui.workshop")
 
     def _install_signal_handlers(self) -> None:
         """Closing the terminal (SIGHUP) or SIGTERM: save typing and close the file cleanly."""
@@ -141,6 +144,8 @@ class FacilitatorApp(App[None]):
     # -- sessions -----------------------------------------------------------------------------
 
     def action_new_session(self) -> None:
+        from facilitator.tui.dialogs import NewSessionDialog
+
         def done(values: dict | None) -> None:
             if values:
                 self._create_session(values["title"], values["area"])
@@ -209,6 +214,8 @@ class FacilitatorApp(App[None]):
         self.sub_title = ""
 
     def _show_problem(self, title: str, error: BaseException | None) -> None:
+        from facilitator.tui.dialogs import MessageDialog
+
         if isinstance(error, SessionFileError | ValueError):
             message = str(error)
         else:
@@ -218,6 +225,8 @@ class FacilitatorApp(App[None]):
     # -- help and palette -----------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from facilitator.tui.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
