@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
 from collections.abc import Sequence
@@ -215,9 +216,14 @@ class WorkshopScreen(Screen[None]):
         )
 
     def record_time(self) -> None:
-        """Keep the time spent on the current stage (on leaving the session)."""
-        if not self.session.readonly:
-            self.commit(self._time_events())
+        """Keep the time spent on the current stage (on leaving the session).
+
+        Written straight to the file, without redrawing: this runs as the screen closes.
+        """
+        if self.session.readonly or getattr(self.session, "_closed", False):
+            return
+        with contextlib.suppress(SessionFileError, commands.DomainError):
+            self.session.apply(self._time_events())
 
     def spent_on(self, stage: str) -> int:
         kept = self.session.state.rows["stage_time"].get(stage)
@@ -304,6 +310,10 @@ class WorkshopScreen(Screen[None]):
         """Write pending drafts and the time kept (used when the session closes)."""
         self.drafts.flush()
         self.record_time()
+
+    def on_unmount(self) -> None:
+        # However the screen goes (closed, app quit, test ended), keep typing and time.
+        self.flush()
 
 
 def clock_text(seconds_left: int) -> tuple[str, str]:
