@@ -1,0 +1,824 @@
+"""The stage 1 map drawn in the terminal: the partnership in the middle, agencies around it.
+
+Four rings show closeness (1, close, is the inner ring); the circle is cut into sectors,
+one per agency type, in vocabulary order and clockwise from the top, each as wide as its
+share of the relationships (the same convention as the exported picture). Every
+relationship on the map has a marker, its relationship type's symbol, and beside it its
+number and, where there is room, its name. Relationships without a ring are not drawn:
+the pane lists them as "not placed yet".
+
+The geometry lives in pure functions (:func:`entries_from_state`, :func:`layout_map`)
+that tests can call without running the app; :class:`RelationshipMap` only paints the
+result and handles keys.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from rich.cells import cell_len, get_character_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from facilitator.domain.model import SessionState
+from facilitator.domain.vocabulary import Vocabulary, load_vocabulary
+
+RINGS = 4
+"""Closeness rings, 1 (close) to 4 (distant)."""
+
+CENTRE_FRACTION = 0.2
+"""The partnership's disc in the middle, as a share of the outer ring's radius."""
+
+NO_TYPE = ""
+"""The sector of relationships whose agency type is not known yet (drawn last)."""
+
+ZOOMS = (1.0, 1.5, 2.0, 3.0, 4.0)
+"""How much bigger than the visible area the map can be drawn."""
+
+NAME_WIDTHS = (28, 20, 14, 10)
+"""Widths tried for a name beside its marker, longest first (capped on small maps)."""
+
+# What each painted cell is, so the widget can style it.
+RING = "ring"
+RING_NUMBER = "ring-number"
+CENTRE = "centre"
+SECTOR = "sector"
+MARKER = "marker"
+NUMBER = "number"
+FLAG = "flag"
+NAME = "name"
+CONTINUED = "continued"  # the second cell of a double-width character
+
+FLAG_WARN = "warn"  # fragile or possible duplicate
+FLAG_NOTE = "note"  # only "no purpose recorded"
+
+
+@dataclass(frozen=True, slots=True)
+class MapEntry:
+    """What the map needs to know about one relationship."""
+
+    key: str
+    number: int
+    name: str
+    ring: int | None  # 1..4, or None when not placed yet
+    sector: str  # agency type id, or NO_TYPE
+    kind: str  # relationship type id, or "" when not known
+    symbol: str  # the marker: the relationship type's symbol
+    flag: str = ""  # "", FLAG_WARN or FLAG_NOTE
+    faded: bool = False  # gone quiet or lost
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One character cell of the painted map."""
+
+    text: str
+    role: str
+    key: str | None = None  # the relationship this cell belongs to, if any
+    kind: str = ""  # relationship type id (markers) or flag level (flags)
+    faded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """Where one relationship was drawn: its marker, its number and (room allowing) its name.
+
+    The number (with "!" when flagged) sits just right of the marker, or just left of it
+    when the right is taken; the name follows the number, or sits left of the marker.
+    """
+
+    key: str
+    number: int
+    ring: int
+    angle: float  # degrees clockwise from 12 o'clock
+    x: int
+    y: int
+    tag: str = ""  # "7" or "7!"; "" when there was no room even for the number
+    tag_x: int = 0
+    name: str = ""  # the name as shown (maybe cut short); "" when there was no room
+    name_x: int = 0
+
+    @property
+    def runs(self) -> list[tuple[int, int]]:
+        """First and last cell (inclusive) of the marker, its number and its name."""
+        runs = [(self.x, self.x)]
+        for text, start in ((self.tag, self.tag_x), (self.name, self.name_x)):
+            if text:
+                runs.append((start, start + cell_len(text) - 1))
+        return runs
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """First and last cell (inclusive) taken by the marker and its labels."""
+        runs = self.runs
+        return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+@dataclass(frozen=True, slots=True)
+class SectorSpan:
+    """The slice of the circle given to one agency type."""
+
+    agency_type: str
+    start: float
+    end: float
+    count: int
+
+
+@dataclass
+class MapLayout:
+    """A painted map: the grid of cells and where every relationship went."""
+
+    width: int
+    height: int
+    cx: float
+    cy: float
+    rx: float
+    ry: float
+    marks: dict[str, Mark] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)
+    sectors: list[SectorSpan] = field(default_factory=list)
+    grid: list[list[Cell | None]] = field(default_factory=list)
+
+    def key_at(self, x: int, y: int) -> str | None:
+        """The relationship drawn at a cell, if any."""
+        if 0 <= y < self.height and 0 <= x < self.width:
+            cell = self.grid[y][x]
+            if cell is not None:
+                return cell.key
+        return None
+
+    def ring_at(self, x: float, y: float) -> float:
+        """How far a cell is from the centre, 1.0 being the outer ring."""
+        return math.hypot((x - self.cx) / self.rx, (y - self.cy) / self.ry)
+
+
+def boundaries() -> list[float]:
+    """Radii (as a share of the outer ring) of the centre disc and the four rings."""
+    step = (1.0 - CENTRE_FRACTION) / RINGS
+    return [CENTRE_FRACTION + k * step for k in range(RINGS + 1)]
+
+
+def band_of(radius: float) -> int:
+    """The ring a radius falls in: 0 for the centre disc, 1..4, or 5 beyond the map."""
+    edges = boundaries()
+    for ring, edge in enumerate(edges):
+        if radius < edge:
+            return ring
+    return RINGS + 1
+
+
+# -- from a session to map entries ---------------------------------------------------------
+
+
+def flag_level(flags: Sequence[str]) -> str:
+    """How loudly to mark a relationship's flags on the map."""
+    if not flags:
+        return ""
+    if all(f.startswith("no purpose") for f in flags):
+        return FLAG_NOTE
+    return FLAG_WARN
+
+
+def entries_from_state(
+    state: SessionState, flags: dict[str, list[str]], vocab: Vocabulary | None = None
+) -> list[MapEntry]:
+    """One entry per relationship, numbered 1.. in the order they were added."""
+    vocab = vocab or load_vocabulary()
+    types = vocab.ids("agency_types")
+    out: list[MapEntry] = []
+    for number, (rid, rel) in enumerate(state.relationships.items(), start=1):
+        kind = rel.rel_type or ""
+        symbol = "·"
+        if kind:
+            try:
+                symbol = vocab.get("relationship_types", kind).symbol or "·"
+            except KeyError:
+                kind = ""
+        ring = rel.closeness if isinstance(rel.closeness, int) else None
+        if ring is not None and not 1 <= ring <= RINGS:
+            ring = None
+        out.append(
+            MapEntry(
+                key=rid,
+                number=number,
+                name=" ".join(rel.name.split()),
+                ring=ring,
+                sector=rel.agency_type if rel.agency_type in types else NO_TYPE,
+                kind=kind,
+                symbol=symbol,
+                flag=flag_level(flags.get(rid, [])),
+                faded=rel.state in ("dormant", "lost"),
+            )
+        )
+    return out
+
+
+def sector_labels(vocab: Vocabulary | None = None) -> list[tuple[str, str]]:
+    """(agency type id, label) for every sector, in the order they go round the map."""
+    vocab = vocab or load_vocabulary()
+    out = [(t.id, f"{t.symbol} {t.short}".strip()) for t in vocab.agency_types]
+    out.append((NO_TYPE, "… No type yet"))
+    return out
+
+
+# -- text in cells ---------------------------------------------------------------------------
+
+
+def fit_cells(text: str, width: int) -> str:
+    """Text cut to at most ``width`` terminal cells, with an ellipsis if it was cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        size = get_character_cell_size(ch)
+        if used + size > width - 1:
+            break
+        out.append(ch)
+        used += size
+    return "".join(out).rstrip() + "…"
+
+
+def text_cells(text: str) -> list[str]:
+    """Split text into one string per cell; a double-width character is followed by ""."""
+    cells: list[str] = []
+    for ch in text:
+        size = get_character_cell_size(ch)
+        if size == 0:
+            if cells:
+                cells[-1] += ch
+            continue
+        cells.append(ch)
+        if size == 2:
+            cells.append("")
+    return cells
+
+
+# -- layout ------------------------------------------------------------------------------------
+
+
+def _sectors(placed: list[MapEntry], order: list[str]) -> list[tuple[SectorSpan, list[MapEntry]]]:
+    groups: dict[str, list[MapEntry]] = {}
+    for entry in placed:
+        key = entry.sector if entry.sector in order else NO_TYPE
+        groups.setdefault(key, []).append(entry)
+    keys = [k for k in order if k in groups]
+    if NO_TYPE in groups and NO_TYPE not in keys:
+        keys.append(NO_TYPE)
+    total = len(placed)
+    out = []
+    start = 0.0
+    for key in keys:
+        width = 360.0 * len(groups[key]) / total
+        out.append((SectorSpan(key, start, start + width, len(groups[key])), groups[key]))
+        start += width
+    return out
+
+
+class _Canvas:
+    """The grid being painted, with which cells are taken and by what."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.grid: list[list[Cell | None]] = [[None] * width for _ in range(height)]
+        # Cells nothing else may use (centre, sector labels, ring numbers, markers, labels).
+        self.taken: list[list[bool]] = [[False] * width for _ in range(height)]
+        self.markers: set[tuple[int, int]] = set()
+
+    def inside(self, x: int, y: int) -> bool:
+        return 0 <= x < self.width and 0 <= y < self.height
+
+    def free(self, x: int, y: int) -> bool:
+        return self.inside(x, y) and not self.taken[y][x]
+
+    def run_free(self, x0: int, x1: int, y: int) -> bool:
+        return all(self.free(x, y) for x in range(x0, x1 + 1))
+
+    def put_text(self, x: int, y: int, text: str, role: str, **kw) -> int:
+        """Paint text from (x, y), taking its cells; returns the cells used."""
+        cells = text_cells(text)
+        for i, piece in enumerate(cells):
+            cx = x + i
+            if not self.inside(cx, y):
+                continue
+            self.grid[y][cx] = Cell(piece, CONTINUED if piece == "" else role, **kw)
+            self.taken[y][cx] = True
+        return len(cells)
+
+
+def _ellipse_cells(cx: float, cy: float, rx: float, ry: float) -> set[tuple[int, int]]:
+    """Cells for a dotted ellipse, the dots evenly spaced (a cell is twice as tall as wide)."""
+    steps = max(256, int(32 * (rx + ry)))
+    cells: set[tuple[int, int]] = set()
+    last: tuple[float, float] | None = None
+    for i in range(steps):
+        theta = 2 * math.pi * i / steps
+        x, y = cx + rx * math.sin(theta), cy - ry * math.cos(theta)
+        if last is not None and math.hypot((x - last[0]) / 2, y - last[1]) < 0.95:
+            continue
+        cells.add((round(x), round(y)))
+        last = (x, y)
+    return cells
+
+
+def _offsets(dx_max: int, dy_max: int) -> list[tuple[int, int]]:
+    """Nearby cells, nearest first (a cell is about twice as tall as it is wide)."""
+    offsets = [(dx, dy) for dy in range(-dy_max, dy_max + 1) for dx in range(-dx_max, dx_max + 1)]
+    offsets.sort(key=lambda o: ((o[0] * 0.5) ** 2 + o[1] ** 2, abs(o[1]), o[1], o[0]))
+    return offsets
+
+
+def layout_map(
+    entries: Sequence[MapEntry],
+    width: int,
+    height: int,
+    *,
+    sectors: Iterable[tuple[str, str]] | None = None,
+    centre: str = "",
+    name_widths: Sequence[int] | None = None,
+) -> MapLayout:
+    """Place every relationship with a ring on a map of ``width`` x ``height`` cells.
+
+    Markers stay inside their own ring; labels never overlap markers, other labels or
+    the map's own words, and keep one blank cell from their neighbours on the same row.
+    Relationships without a ring are listed in ``unplaced``.
+    """
+    width, height = max(width, 8), max(height, 5)
+    if name_widths is None:
+        # Shorter names on a small map leave room for more of them.
+        top = max(10, width // 3)
+        name_widths = [w for w in NAME_WIDTHS if w <= top] or [NAME_WIDTHS[-1]]
+    sector_text = dict(sectors if sectors is not None else sector_labels())
+    order = [k for k in sector_text if k != NO_TYPE]
+    cx, cy = (width - 1) / 2, (height - 1) / 2
+    rx, ry = max(cx, 1.0), max(cy, 1.0)
+    out = MapLayout(width, height, cx, cy, rx, ry)
+    canvas = _Canvas(width, height)
+    edges = boundaries()
+
+    def radius(x: float, y: float) -> float:
+        return math.hypot((x - cx) / rx, (y - cy) / ry)
+
+    # The rings, as dotted ellipses.
+    dots: set[tuple[int, int]] = set()
+    for ring in range(1, RINGS + 1):
+        dots |= _ellipse_cells(cx, cy, rx * edges[ring], ry * edges[ring])
+    for x, y in dots:
+        if canvas.inside(x, y):
+            canvas.grid[y][x] = Cell("·", RING)
+
+    # The partnership in the middle.
+    room = int(2 * edges[0] * rx) - 1
+    text = centre or ("Partnership" if room >= len("Partnership") else "Us")
+    text = fit_cells(text, max(room, 2))
+    row = round(cy)
+    start = round(cx - (cell_len(text) - 1) / 2)
+    canvas.put_text(start, row, text, CENTRE)
+
+    # Ring numbers along the left-hand radius, where the rings are widest.
+    for ring in range(1, RINGS + 1):
+        mid = (edges[ring - 1] + edges[ring]) / 2
+        x = round(cx - rx * mid)
+        if canvas.free(x, row):
+            canvas.put_text(x, row, str(ring), RING_NUMBER)
+
+    placed = [e for e in entries if e.ring is not None]
+    out.unplaced = [e.key for e in entries if e.ring is None]
+    if not placed:
+        out.grid = canvas.grid
+        return out
+
+    spans = _sectors(placed, order)
+    out.sectors = [span for span, _ in spans]
+
+    # Sector names on the outer ring, at the middle of each sector.
+    for span, _ in spans:
+        label = sector_text.get(span.agency_type, span.agency_type)
+        middle = math.radians((span.start + span.end) / 2)
+        px, py = cx + rx * math.sin(middle), cy - ry * math.cos(middle)
+        y = min(max(round(py), 0), height - 1)
+        for text in (label, label[:1]):
+            size = cell_len(text)
+            x = min(max(round(px - (size - 1) / 2), 0), width - size)
+            if size <= width and _label_fits(canvas, x, x + size - 1, y):
+                canvas.put_text(x, y, text, SECTOR)
+                break
+
+    # Markers first, so that no label can crowd a marker out of its ring.
+    step = 360.0 / len(placed)
+    offsets = _offsets(max(6, width // 3), max(3, height // 3))
+    wide_offsets: list[tuple[int, int]] | None = None
+    number = 0
+    for _span, group in spans:
+        for entry in group:
+            angle = (number + 0.5) * step
+            number += 1
+            mid = (edges[entry.ring - 1] + edges[entry.ring]) / 2
+            theta = math.radians(angle)
+            x0 = round(cx + rx * mid * math.sin(theta))
+            y0 = round(cy - ry * mid * math.cos(theta))
+            lo, hi = edges[entry.ring - 1], edges[entry.ring]
+
+            def in_ring(x: int, y: int, lo: float = lo, hi: float = hi) -> bool:
+                return lo <= radius(x, y) < hi
+
+            def roomy(x: int, y: int) -> bool:
+                return canvas.run_free(x - 1, x + 3, y) and not any(
+                    (x + d, y) in canvas.markers for d in range(-2, 5)
+                )
+
+            def room_for_number(x: int, y: int) -> bool:
+                """Free cells for a number on one side, and nothing right next to it."""
+                return (
+                    canvas.run_free(x - 1, x + 1, y)
+                    and canvas.run_free(x + 1, x + 3, y)
+                    or canvas.run_free(x - 3, x + 1, y)
+                )
+
+            tests = (
+                lambda x, y: in_ring(x, y) and (x, y) not in dots and roomy(x, y),
+                lambda x, y: in_ring(x, y) and (x, y) not in dots and room_for_number(x, y),
+                lambda x, y: in_ring(x, y) and room_for_number(x, y),
+                lambda x, y: in_ring(x, y) and canvas.free(x, y),
+            )
+            spot = None
+            for test in tests:
+                for dx, dy in offsets:
+                    if canvas.free(x0 + dx, y0 + dy) and test(x0 + dx, y0 + dy):
+                        spot = (x0 + dx, y0 + dy)
+                        break
+                if spot:
+                    break
+            if spot is None:
+                # The ring is full here: use the nearest free cell anywhere.
+                if wide_offsets is None:
+                    wide_offsets = _offsets(width, height)
+                spot = next(
+                    (
+                        (x0 + dx, y0 + dy)
+                        for dx, dy in wide_offsets
+                        if canvas.free(x0 + dx, y0 + dy)
+                    ),
+                    None,
+                )
+            if spot is None:  # the canvas is completely full
+                out.unplaced.append(entry.key)
+                continue
+            x, y = spot
+            canvas.taken[y][x] = True
+            canvas.markers.add(spot)
+            # Its number goes beside it at once, so that later markers leave room for it.
+            out.marks[entry.key] = _place_tag(canvas, entry, x, y, angle)
+
+    # Then names, in number order, wherever there is still room.
+    by_key = {e.key: e for e in placed}
+    ordered = sorted((by_key[k] for k in out.marks), key=lambda e: e.number)
+    for entry in ordered:
+        mark = _place_name(canvas, entry, out.marks[entry.key], name_widths)
+        out.marks[entry.key] = mark
+        _paint_mark(canvas, entry, mark)
+
+    out.grid = canvas.grid
+    return out
+
+
+def _label_fits(canvas: _Canvas, x0: int, x1: int, y: int, own: Iterable[int] = ()) -> bool:
+    """Text may go on cells x0..x1 of row y, with a blank cell (or the edge) each side.
+
+    ``own`` are the columns of the label's own marker and number, which may touch it.
+    """
+    if x0 < 0 or x1 >= canvas.width or x1 < x0:
+        return False
+    if not canvas.run_free(x0, x1, y):
+        return False
+    mine = set(own)
+    return all(
+        gap in mine or not canvas.inside(gap, y) or not canvas.taken[y][gap]
+        for gap in (x0 - 1, x1 + 1)
+    )
+
+
+def _place_tag(canvas: _Canvas, entry: MapEntry, x: int, y: int, angle: float) -> Mark:
+    """The marker's number ("7", or "7!" when flagged): right of it, else left of it."""
+    tag = f"{entry.number}{'!' if entry.flag else ''}"
+    size = cell_len(tag)
+    mark = Mark(entry.key, entry.number, entry.ring or 0, angle, x, y)
+    for start in (x + 1, x - size):
+        if _label_fits(canvas, start, start + size - 1, y, own=(x,)):
+            for cx in range(start, start + size):
+                canvas.taken[y][cx] = True
+            return replace(mark, tag=tag, tag_x=start)
+    return mark
+
+
+def _place_name(canvas: _Canvas, entry: MapEntry, mark: Mark, widths: Sequence[int]) -> Mark:
+    """The longest piece of the name that fits beside the marker and its number."""
+    if not mark.tag:
+        return mark
+    y = mark.y
+    left, right = mark.span
+    own = list(range(left, right + 1))
+    # Names point away from the centre: leftwards on the left half of the map.
+    left_first = math.sin(math.radians(mark.angle)) < -0.2
+    for size in widths:
+        name = fit_cells(entry.name, size)
+        if not name:
+            continue
+        n = cell_len(name)
+        after = (right + 2, right + 1 + n)  # "★7 Town hall" (or "7★ Town hall")
+        before = (left - n - 1, left - 2)  # "Town hall ★7" (or "Town hall 7★")
+        sides = [before, after] if left_first else [after, before]
+        for x0, x1 in sides:
+            gap = x0 - 1 if x0 > right else x1 + 1  # the blank between name and number
+            if canvas.free(gap, y) and _label_fits(canvas, x0, x1, y, own=[*own, gap]):
+                for cx in range(min(x0, gap), max(x1, gap) + 1):
+                    canvas.taken[y][cx] = True
+                return replace(mark, name=name, name_x=x0)
+    return mark
+
+
+def _paint_mark(canvas: _Canvas, entry: MapEntry, mark: Mark) -> None:
+    common = {"key": entry.key, "faded": entry.faded}
+    left, right = mark.span
+    for x in range(left, right + 1):  # the blanks between marker, number and name
+        canvas.grid[mark.y][x] = Cell(" ", NAME, **common)
+    canvas.grid[mark.y][mark.x] = Cell(entry.symbol, MARKER, kind=entry.kind, **common)
+    if mark.tag:
+        number = mark.tag.rstrip("!")
+        x = mark.tag_x + canvas.put_text(mark.tag_x, mark.y, number, NUMBER, **common)
+        if mark.tag.endswith("!"):
+            canvas.put_text(x, mark.y, "!", FLAG, key=entry.key, kind=entry.flag)
+    if mark.name:
+        canvas.put_text(mark.name_x, mark.y, mark.name, NAME, **common)
+
+
+# -- the widget ------------------------------------------------------------------------------
+
+
+class RelationshipMap(ScrollView, can_focus=True):
+    """The rings, sectors and markers, with a selected relationship, zoom and pan."""
+
+    COMPONENT_CLASSES = {
+        "relmap--ring",
+        "relmap--ring-number",
+        "relmap--centre",
+        "relmap--sector",
+        "relmap--name",
+        "relmap--number",
+        "relmap--faded",
+        "relmap--flag-warn",
+        "relmap--flag-note",
+        "relmap--powerful-ally",
+        "relmap--friend",
+        "relmap--client-contractor",
+        "relmap--not-sure",
+        "relmap--untyped",
+        "relmap--selected",
+    }
+
+    DEFAULT_CSS = """
+    RelationshipMap {
+        scrollbar-size: 1 1;
+        background: $surface;
+    }
+    RelationshipMap > .relmap--ring { color: $foreground-muted; }
+    RelationshipMap > .relmap--ring-number { color: $foreground; text-style: bold; }
+    RelationshipMap > .relmap--centre { color: $text-accent; text-style: bold reverse; }
+    RelationshipMap > .relmap--sector { color: $text-accent; text-style: bold; }
+    RelationshipMap > .relmap--name { color: $foreground; }
+    RelationshipMap > .relmap--number { color: $foreground; text-style: bold; }
+    RelationshipMap > .relmap--faded { color: $foreground-muted; text-style: italic; }
+    RelationshipMap > .relmap--flag-warn { color: $text-error; text-style: bold; }
+    RelationshipMap > .relmap--flag-note { color: $text-warning; }
+    RelationshipMap > .relmap--powerful-ally { color: $text-warning; text-style: bold; }
+    RelationshipMap > .relmap--friend { color: $text-success; text-style: bold; }
+    RelationshipMap > .relmap--client-contractor { color: $text-primary; text-style: bold; }
+    RelationshipMap > .relmap--not-sure { color: $text-secondary; text-style: bold; }
+    RelationshipMap > .relmap--untyped { color: $foreground; }
+    RelationshipMap > .relmap--selected { text-style: reverse bold; }
+    """
+
+    BINDINGS = [
+        Binding("tab,n", "cycle(1)", "Next", show=False, tooltip="Select the next relationship"),
+        Binding("shift+tab,p", "cycle(-1)", "Previous", show=False),
+        Binding("enter", "open", "Details", show=False),
+        Binding("plus,equals_sign", "zoom(1)", "Zoom", key_display="+/-"),
+        Binding("minus", "zoom(-1)", "Zoom out", show=False),
+        Binding("h", "scroll_left", "Pan left", show=False),
+        Binding("j", "scroll_down", "Pan down", show=False),
+        Binding("k", "scroll_up", "Pan up", show=False),
+        Binding("l", "scroll_right", "Pan right", show=False),
+    ]
+
+    selected: reactive[str | None] = reactive(None, always_update=True)
+    zoom: reactive[int] = reactive(0)
+
+    class Selected(Message):
+        """The facilitator moved the selection on the map."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class Opened(Message):
+        """The facilitator asked for a relationship's details."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.entries: list[MapEntry] = []
+        self.sector_text = sector_labels()
+        self.layout_result: MapLayout | None = None
+        self._strips: list[Strip] | None = None
+        self._partial_styles: dict[str, Style] | None = None
+        self._full_styles: dict[str, Style] = {}
+
+    # -- data in -------------------------------------------------------------------------
+
+    def set_entries(self, entries: list[MapEntry]) -> None:
+        """Show these relationships (call after every change to the session)."""
+        self.entries = entries
+        self.layout_result = None
+        self._strips = None
+        self.refresh()
+
+    @property
+    def order(self) -> list[str]:
+        return [e.key for e in self.entries]
+
+    # -- geometry ------------------------------------------------------------------------
+
+    def _canvas_size(self) -> Size:
+        base = self.content_region.size
+        factor = ZOOMS[self.zoom]
+        return Size(max(int(base.width * factor), 8), max(int(base.height * factor), 5))
+
+    def current_layout(self) -> MapLayout:
+        size = self._canvas_size()
+        layout = self.layout_result
+        if layout is None or (layout.width, layout.height) != (size.width, size.height):
+            layout = layout_map(self.entries, size.width, size.height, sectors=self.sector_text)
+            self.layout_result = layout
+            self._strips = None
+            if self.virtual_size != size:
+                self.virtual_size = size
+        return layout
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.layout_result = None
+        self._strips = None
+        self.current_layout()
+
+    def watch_zoom(self, old: int, new: int) -> None:
+        self.layout_result = None
+        self._strips = None
+        self.current_layout()
+        self.call_after_refresh(self.scroll_to_selected)
+
+    def watch_selected(self, key: str | None) -> None:
+        self._strips = None
+        self.refresh()
+        self.call_after_refresh(self.scroll_to_selected)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = None
+        self._partial_styles = None
+
+    def scroll_to_selected(self) -> None:
+        layout = self.current_layout()
+        mark = layout.marks.get(self.selected or "")
+        if mark is None or not self.zoom:
+            return
+        left, right = mark.span
+        view = self.scrollable_content_region.size
+        sx, sy = self.scroll_offset
+        if left < sx or right >= sx + view.width or mark.y < sy or mark.y >= sy + view.height:
+            self.scroll_to(
+                x=max(0, (left + right) // 2 - view.width // 2),
+                y=max(0, mark.y - view.height // 2),
+                animate=False,
+            )
+
+    # -- painting --------------------------------------------------------------------------
+
+    def part_style(self, name: str) -> Style:
+        """The colour and weight of one part of the map, such as "friend" or "flag-warn".
+
+        Other widgets use it too, so that symbols look the same everywhere. (Colours
+        with transparency are mixed with the map's background first.)
+        """
+        if self._partial_styles is None:
+            self._full_styles = {
+                c.removeprefix("relmap--"): self.get_component_rich_style(c)
+                for c in self.COMPONENT_CLASSES
+            }
+            self._partial_styles = {
+                name: Style(
+                    color=full.color,
+                    bold=full.bold,
+                    italic=full.italic,
+                    reverse=full.reverse,
+                )
+                for name, full in self._full_styles.items()
+            }
+        return self._partial_styles.get(name) or self._partial_styles["untyped"]
+
+    def _styles(self) -> dict[str, Style]:
+        base = self.rich_style
+        self.part_style("untyped")
+        assert self._partial_styles is not None
+        return {name: base + style for name, style in self._partial_styles.items()}
+
+    def _cell_style(self, cell: Cell, styles: dict[str, Style]) -> Style:
+        if cell.role == MARKER:
+            style = styles.get(cell.kind or "untyped", styles["untyped"])
+        elif cell.role == FLAG:
+            style = styles["flag-warn" if cell.kind == FLAG_WARN else "flag-note"]
+        elif cell.role in (NAME, NUMBER) and cell.faded:
+            style = styles["faded"]
+        else:
+            style = styles.get(cell.role, styles["name"])
+        if cell.key is not None and cell.key == self.selected:
+            style += styles["selected"]
+        return style
+
+    def _build_strips(self) -> list[Strip]:
+        layout = self.current_layout()
+        styles = self._styles()
+        base = self.rich_style
+        strips = []
+        for row in layout.grid:
+            segments: list[Segment] = []
+            run, run_style = [], base
+            for cell in row:
+                if cell is None:
+                    text, style = " ", base
+                elif cell.role == CONTINUED:
+                    continue
+                else:
+                    text, style = cell.text, self._cell_style(cell, styles)
+                if style != run_style and run:
+                    segments.append(Segment("".join(run), run_style))
+                    run = []
+                run_style = style
+                run.append(text)
+            if run:
+                segments.append(Segment("".join(run), run_style))
+            strips.append(Strip(segments, layout.width))
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        if self._strips is None:
+            self._strips = self._build_strips()
+        sx, sy = self.scroll_offset
+        width = self.scrollable_content_region.width
+        row = y + sy
+        if row >= len(self._strips):
+            return Strip.blank(width, self.rich_style)
+        return self._strips[row].crop(sx, sx + width).extend_cell_length(width, self.rich_style)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_cycle(self, step: int) -> None:
+        order = self.order
+        if not order:
+            return
+        if self.selected in order:
+            index = (order.index(self.selected) + step) % len(order)
+        else:
+            index = 0 if step > 0 else len(order) - 1
+        self.post_message(self.Selected(order[index]))
+
+    def action_open(self) -> None:
+        if self.selected in self.order:
+            self.post_message(self.Opened(self.selected))
+
+    def action_zoom(self, step: int) -> None:
+        self.zoom = min(max(self.zoom + step, 0), len(ZOOMS) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        sx, sy = self.scroll_offset
+        key = self.current_layout().key_at(offset.x + sx, offset.y + sy)
+        if key is None:
+            return
+        if key == self.selected and event.chain >= 2:
+            self.post_message(self.Opened(key))
+        else:
+            self.post_message(self.Selected(key))
