@@ -41,3 +41,9 @@ def make_session(tmp_sessions: Path) -> Iterator[Callable[..., Any]]:
     yield make
     for session in made:
         session.close()
+
+
+@pytest.fixture(autouse=True)
+def _bugs_fail_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the app, a bug becomes a message to the facilitator; in the tests, a failure."""
+    monkeypatch.setenv("FACILITATOR_RAISE_ERRORS", "1")

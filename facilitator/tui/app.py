@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from facilitator.store.catalog import ensure_sessions_dir
 from facilitator.store.errors import SessionFileError
+from facilitator.tui.guard import Guarded, raising, report_failure
 from facilitator.tui.home import HomeScreen
 
 PROJECTOR_THEMES = (
@@ -53,7 +54,7 @@ PROJECTOR_THEMES = (
 )
 
 
-class FacilitatorApp(App[None]):
+class FacilitatorApp(Guarded, App[None]):
     """Runs workshops; one session open at a time."""
 
     CSS_PATH = "app.tcss"
@@ -82,6 +83,17 @@ class FacilitatorApp(App[None]):
         self.questions = questions
         self.session: Any = None  # the open SessionFile, if any
         self._theme_before_projector = "textual-dark"
+        self.failures: list[BaseException] = []  # problems reported instead of crashing
+
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        """Run an action; a failure is reported to the facilitator, not fatal."""
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:
+            if raising():
+                raise
+            report_failure(self, error)
+            return True
 
     # -- start and stop ---------------------------------------------------------------------
 

@@ -12,9 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.tui.guard import Guarded
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Guarded, ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True for yes."""
 
     BINDINGS = [
@@ -43,7 +44,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class MessageDialog(ModalScreen[None]):
+class MessageDialog(Guarded, ModalScreen[None]):
     """Show a message (usually a problem) until the facilitator presses a key."""
 
     BINDINGS = [Binding("escape,enter", "dismiss", "Close")]
@@ -68,7 +69,7 @@ class MessageDialog(ModalScreen[None]):
         self.dismiss()
 
 
-class FormDialog(ModalScreen[dict[str, Any] | None]):
+class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
     """A dialog with fields; ctrl+s or Enter in the last field saves, Escape cancels."""
 
     BINDINGS = [

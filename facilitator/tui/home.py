@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from facilitator.domain.text import shorten
 from facilitator.store.catalog import STAGE_ORDER, SessionSummary, list_sessions
+from facilitator.tui.guard import Guarded
 
 STAGE_SHORT = dict(
     zip(
@@ -27,7 +28,7 @@ class SessionTable(DataTable):
     BINDINGS = [Binding("enter", "screen.open_session", "Open", show=False)]
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(Guarded, Screen[None]):
     """Lists the workshop sessions in the sessions folder."""
 
     BINDINGS = [

@@ -15,8 +15,8 @@ class NotesPane(StagePane):
 
     stage_id = "notes"
     BINDINGS = [
-        Binding("ctrl+e", "screen.export", "Export", tooltip="Save notes, map or data"),
-        Binding("ctrl+o", "toggle_anonymised", "Anonymised", tooltip="Preview without names"),
+        Binding("ctrl+r", "screen.export", "Export", tooltip="Save notes, map or data"),
+        Binding("a", "toggle_anonymised", "Anonymised", tooltip="Preview without names"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -49,7 +49,7 @@ class NotesPane(StagePane):
         text = export(self.state, "md", anonymise=self.anonymised).decode("utf-8")
         heading = "Notes preview, anonymised" if self.anonymised else "Notes preview"
         self.query_one("#notes-heading", Static).update(
-            f"{heading} · ctrl+e to export · ctrl+o to switch names on or off"
+            f"{heading} · ctrl+r to export · a to switch names on or off"
         )
         self.query_one("#notes-markdown", Markdown).update(text)
 

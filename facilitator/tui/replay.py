@@ -82,7 +82,7 @@ class ReplayScreen(WorkshopScreen):
         Binding("pagedown", "step(25)", "On 25", show=False, priority=True),
         Binding("g", "seek_to", "Go to", priority=True),
         Binding("s", "stage_jump", "Stage", tooltip="Jump to where a stage began", priority=True),
-        Binding("ctrl+w,escape", "close_session", "Close"),
+        Binding("ctrl+l,escape", "close_session", "Leave"),
         # Changing things is not part of a replay: keep those keys out of the Footer.
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+t", "timebox", "Timebox", show=False),

@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from textual.containers import Vertical
 
+from facilitator.tui.guard import Guarded
+
 if TYPE_CHECKING:
     from facilitator.domain.model import SessionState
     from facilitator.tui.workshop import WorkshopScreen
 
 
-class StagePane(Vertical):
+class StagePane(Guarded, Vertical):
     """A stage of the workshop, shown in the workshop screen's content switcher."""
 
     stage_id = ""

@@ -19,6 +19,7 @@ from facilitator.domain.events import Event, describe
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.store.errors import SessionFileError
 from facilitator.tui.drafts import DraftKeeper
+from facilitator.tui.guard import Guarded
 from facilitator.tui.stagebar import STAGE_KEYS, StageBar
 from facilitator.tui.stagepane import StagePane
 
@@ -46,7 +47,7 @@ def _stage_panes() -> list[StagePane]:
     return out
 
 
-class WorkshopScreen(Screen[None]):
+class WorkshopScreen(Guarded, Screen[None]):
     """A session being run: everything typed is saved as it is typed."""
 
     BINDINGS = [
@@ -56,8 +57,8 @@ class WorkshopScreen(Screen[None]):
         Binding("ctrl+g", "goto_stage", "Stages", tooltip="Jump to any stage"),
         Binding("ctrl+s", "save_now", "Saved", show=False),
         Binding("ctrl+t", "timebox", "Timebox", tooltip="Set minutes for this stage"),
-        Binding("ctrl+e", "export", "Export", show=False, tooltip="Save notes, map or data"),
-        Binding("ctrl+w", "close_session", "Close", tooltip="Back to the list of sessions"),
+        Binding("ctrl+r", "export", "Export", show=False, tooltip="Save notes, map or data"),
+        Binding("ctrl+l", "close_session", "Leave", tooltip="Close the session, back to the list"),
         *[
             Binding(key, f"stage({i})", f"Stage {i}", show=False)
             for i, key in enumerate(STAGE_KEYS)
