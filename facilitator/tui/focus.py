@@ -99,7 +99,8 @@ class FocusPane(StagePane):
     empty_hint = ""
 
     BINDINGS = [
-        Binding("ctrl+r", "pick", "Pick", show=False, tooltip="Choose the relationship to look at"),
+        # ctrl+r is the workshop's Export; ctrl+t its timebox.
+        Binding("ctrl+y", "pick", "Pick", show=False, tooltip="Choose the relationship to look at"),
         Binding("ctrl+o", "next_tab", "Next tab", tooltip="Open the next tab of this stage"),
     ]
 
@@ -178,7 +179,7 @@ class FocusPane(StagePane):
         button = self.query_one("#pick", Button)
         tabs.display = rid is not None
         empty.display = rid is None
-        button.label = "Change… (ctrl+r)" if rid else "Pick… (ctrl+r)"
+        button.label = "Change… (ctrl+y)" if rid else "Pick… (ctrl+y)"
         stage = load_vocabulary().get("stages", self.stage_id)
         if rid is None:
             heading.update(Text(f"{stage.short}: {stage.label}", style="bold"))
@@ -574,9 +575,17 @@ class FocusPane(StagePane):
         return ""
 
 
-def tab_body() -> VerticalScroll:
-    """A tab's scrolling body. Not focusable itself: the fields inside take the focus."""
-    return VerticalScroll(classes="tab-body", can_focus=False)
+class TabBody(VerticalScroll, inherit_bindings=False):
+    """A tab's scrolling body, without keys of its own.
+
+    It never takes the focus (the fields inside do, and scroll into view), and it
+    leaves keys such as ctrl+PgUp/ctrl+PgDn to the workshop screen, which uses them
+    to move between stages.
+    """
+
+
+def tab_body() -> TabBody:
+    return TabBody(classes="tab-body", can_focus=False)
 
 
 def _shown(widget: Any, stop: Any) -> bool:
@@ -614,7 +623,7 @@ class GoodRelationshipPane(FocusPane):
     effect = "helps"
     factor_hint = "What helps this relationship work? Tick all that apply."
     empty_hint = (
-        "Which relationship on the map works well? Press ctrl+r (or Enter on Pick) "
+        "Which relationship on the map works well? Press ctrl+y (or Enter on Pick) "
         "to choose one, then rate it and say what it has led to."
     )
     NOTE_FIELDS = {"works-notes": "works_notes"}
@@ -726,7 +735,7 @@ class DevelopPane(FocusPane):
     effect = "hinders"
     factor_hint = "What holds this relationship back? Tick all that apply."
     empty_hint = (
-        "Which relationship would the group like to make better? Press ctrl+r (or Enter "
+        "Which relationship would the group like to make better? Press ctrl+y (or Enter "
         "on Pick) to choose one, then rate it and agree next steps."
     )
     NOTE_FIELDS = {"better-looks-like": "better_looks_like"}
@@ -814,7 +823,7 @@ class DevelopPane(FocusPane):
     def action_add_step(self) -> None:
         rid = self.picked
         if rid is None:
-            self.app.notify("Pick the relationship to develop first (ctrl+r).", severity="warning")
+            self.app.notify("Pick the relationship to develop first (ctrl+y).", severity="warning")
             return
         rel = self.state.relationships[rid]
 
