@@ -21,286 +21,60 @@ PEOPLE = (
 )
 
 # id, name, agency type, sub-type, kind, ring, purposes, holder roles, named holders, state
+# fmt: off
 MAP_25 = (
-    (
-        "rel01",
-        "Hollin Vale Borough Council",
-        "local-authority",
-        "district-council",
-        "powerful-ally",
-        1,
-        ["co-design", "funding"],
-        ["worker", "chair"],
-        [],
-        "active",
-    ),
-    (
-        "rel02",
-        "Parks and open spaces team",
-        "local-authority",
-        "department",
-        "friend",
-        2,
-        ["sharing"],
-        ["worker"],
-        [],
-        "active",
-    ),
-    (
-        "rel03",
-        "Cllr Amina Yusuf",
-        "local-authority",
-        "councillor",
-        "powerful-ally",
-        1,
-        ["routes-in"],
-        ["chair"],
-        ["p-jo"],
-        "active",
-    ),
-    (
-        "rel04",
-        "County highways",
-        "local-authority",
-        "county-council",
-        "client-contractor",
-        4,
-        ["assets"],
-        [],
-        [],
-        "dormant",
-    ),
-    (
-        "rel05",
-        "Hollin Vale Town Council",
-        "local-authority",
-        "parish-town-council",
-        "friend",
-        2,
-        ["sharing", "funding"],
-        ["resident-member", "chair"],
-        [],
-        "active",
-    ),
-    (
-        "rel06",
-        "Riverside Homes",
-        "housing-association",
-        "community-investment",
-        "powerful-ally",
-        1,
-        ["co-design", "assets", "funding"],
-        ["worker", "lto"],
-        [],
-        "active",
-    ),
-    (
-        "rel07",
-        "Riverside Homes tenant team",
-        "housing-association",
-        "tenant-involvement",
-        "friend",
-        2,
-        ["routes-in"],
-        [],
-        ["p-priya"],
-        "active",
-    ),
-    (
-        "rel08",
-        "Northgate Housing Trust",
-        "housing-association",
-        "housing-officer",
-        "not-sure",
-        3,
-        [],
-        [],
-        [],
-        "active",
-    ),
-    (
-        "rel09",
-        "St Anne's Primary School",
-        "school",
-        "primary",
-        "friend",
-        2,
-        ["co-design"],
-        ["resident-member"],
-        ["p-priya"],
-        "active",
-    ),
-    (
-        "rel10",
-        "Hollin Vale Academy",
-        "school",
-        "secondary",
-        "not-sure",
-        3,
-        ["sharing"],
-        ["worker"],
-        [],
-        "active",
-    ),
-    (
-        "rel11",
-        "Westbrook College",
-        "school",
-        "college",
-        "client-contractor",
-        3,
-        ["co-design"],
-        ["worker", "rep"],
-        [],
-        "active",
-    ),
-    (
-        "rel12",
-        "Beech Road Nursery",
-        "school",
-        "nursery",
-        "friend",
-        4,
-        ["informal-support"],
-        [],
-        [],
-        "active",
-    ),
-    (
-        "rel13",
-        "Hollin Vale Medical Practice",
-        "health",
-        "gp-surgery",
-        "not-sure",
-        3,
-        [],
-        [],
-        [],
-        "active",
-    ),
-    (
-        "rel14",
-        "Link workers (social prescribing)",
-        "health",
-        "social-prescribing",
-        "friend",
-        2,
-        ["informal-support", "routes-in"],
-        ["worker", "resident-member"],
-        [],
-        "active",
-    ),
-    (
-        "rel15",
-        "Integrated care board",
-        "health",
-        "integrated-care",
-        "not-sure",
-        4,
-        ["funding"],
-        [],
-        [],
-        "wished-for",
-    ),
-    (
-        "rel16",
-        "Public health team",
-        "health",
-        "public-health",
-        "client-contractor",
-        3,
-        ["funding", "co-design"],
-        ["worker"],
-        ["p-sam"],
-        "active",
-    ),
-    (
-        "rel17",
-        "Neighbourhood policing team",
-        "police",
-        "neighbourhood-team",
-        "friend",
-        1,
-        ["sharing", "informal-support"],
-        ["chair", "resident-member"],
-        [],
-        "active",
-    ),
-    (
-        "rel18",
-        "Police and crime commissioner",
-        "police",
-        "pcc-office",
-        "not-sure",
-        4,
-        ["funding"],
-        [],
-        [],
-        "lost",
-    ),
-    (
-        "rel19",
-        "Community safety partnership",
-        "police",
-        "community-safety",
-        "client-contractor",
-        3,
-        ["sharing"],
-        ["worker", "chair"],
-        [],
-        "active",
-    ),
-    (
-        "rel20",
-        "Job Centre Plus",
-        "other",
-        "job-centre",
-        "friend",
-        3,
-        ["routes-in"],
-        ["worker", "lto"],
-        [],
-        "active",
-    ),
-    (
-        "rel21",
-        "Fire and rescue service",
-        "other",
-        "fire-service",
-        "friend",
-        4,
-        ["sharing"],
-        ["resident-member", "worker"],
-        [],
-        "dormant",
-    ),
-    ("rel22", "Bus company", "other", "transport", "not-sure", None, [], [], [], "active"),
-    ("rel23", "Library service", None, None, None, None, [], [], [], "active"),
-    (
-        "rel24",
-        "hollin vale borough council",
-        "local-authority",
-        None,
-        "friend",
-        2,
-        ["sharing"],
-        ["worker", "chair"],
-        [],
-        "active",
-    ),
-    (
-        "rel25",
-        "Youth service",
-        "local-authority",
-        "department",
-        "not-sure",
-        4,
-        [],
-        [],
-        [],
-        "wished-for",
-    ),
+    ("rel01", "Hollin Vale Borough Council", "local-authority", "district-council",
+     "powerful-ally", 1, ["co-design", "funding"], ["worker", "chair"], [], "active"),
+    ("rel02", "Parks and open spaces team", "local-authority", "department",
+     "friend", 2, ["sharing"], ["worker"], [], "active"),
+    ("rel03", "Cllr Amina Yusuf", "local-authority", "councillor",
+     "powerful-ally", 1, ["routes-in"], ["chair"], ["p-jo"], "active"),
+    ("rel04", "County highways", "local-authority", "county-council",
+     "client-contractor", 4, ["assets"], [], [], "dormant"),
+    ("rel05", "Hollin Vale Town Council", "local-authority", "parish-town-council",
+     "friend", 2, ["sharing", "funding"], ["resident-member", "chair"], [], "active"),
+    ("rel06", "Riverside Homes", "housing-association", "community-investment",
+     "powerful-ally", 1, ["co-design", "assets", "funding"], ["worker", "lto"], [], "active"),
+    ("rel07", "Riverside Homes tenant team", "housing-association", "tenant-involvement",
+     "friend", 2, ["routes-in"], [], ["p-priya"], "active"),
+    ("rel08", "Northgate Housing Trust", "housing-association", "housing-officer",
+     "not-sure", 3, [], [], [], "active"),
+    ("rel09", "St Anne's Primary School", "school", "primary",
+     "friend", 2, ["co-design"], ["resident-member"], ["p-priya"], "active"),
+    ("rel10", "Hollin Vale Academy", "school", "secondary",
+     "not-sure", 3, ["sharing"], ["worker"], [], "active"),
+    ("rel11", "Westbrook College", "school", "college",
+     "client-contractor", 3, ["co-design"], ["worker", "rep"], [], "active"),
+    ("rel12", "Beech Road Nursery", "school", "nursery",
+     "friend", 4, ["informal-support"], [], [], "active"),
+    ("rel13", "Hollin Vale Medical Practice", "health", "gp-surgery",
+     "not-sure", 3, [], [], [], "active"),
+    ("rel14", "Link workers (social prescribing)", "health", "social-prescribing",
+     "friend", 2, ["informal-support", "routes-in"], ["worker", "resident-member"], [], "active"),
+    ("rel15", "Integrated care board", "health", "integrated-care",
+     "not-sure", 4, ["funding"], [], [], "wished-for"),
+    ("rel16", "Public health team", "health", "public-health",
+     "client-contractor", 3, ["funding", "co-design"], ["worker"], ["p-sam"], "active"),
+    ("rel17", "Neighbourhood policing team", "police", "neighbourhood-team",
+     "friend", 1, ["sharing", "informal-support"], ["chair", "resident-member"], [], "active"),
+    ("rel18", "Police and crime commissioner", "police", "pcc-office",
+     "not-sure", 4, ["funding"], [], [], "lost"),
+    ("rel19", "Community safety partnership", "police", "community-safety",
+     "client-contractor", 3, ["sharing"], ["worker", "chair"], [], "active"),
+    ("rel20", "Job Centre Plus", "other", "job-centre",
+     "friend", 3, ["routes-in"], ["worker", "lto"], [], "active"),
+    ("rel21", "Fire and rescue service", "other", "fire-service",
+     "friend", 4, ["sharing"], ["resident-member", "worker"], [], "dormant"),
+    ("rel22", "Bus company", "other", "transport",
+     "not-sure", None, [], [], [], "active"),
+    ("rel23", "Library service", None, None,
+     None, None, [], [], [], "active"),
+    ("rel24", "hollin vale borough council", "local-authority", None,
+     "friend", 2, ["sharing"], ["worker", "chair"], [], "active"),
+    ("rel25", "Youth service", "local-authority", "department",
+     "not-sure", 4, [], [], [], "wished-for"),
 )
+# fmt: on
 
 
 def build_map_25(path: Path) -> None:
@@ -492,7 +266,9 @@ async def test_quick_add_25_then_details_survive_a_restart(tmp_path):
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = await open_stage1(pilot)
-        assert app.session.state.snapshot()["rows"] == expected["rows"]
+        rows = app.session.state.snapshot()["rows"]
+        for kind in ("relationship", "participant"):
+            assert rows[kind] == expected["rows"][kind]
         pane.select(target)
         await pilot.press("escape", "d")
         dialog = app.screen
@@ -563,6 +339,15 @@ async def test_undo_takes_back_an_add_an_edit_and_a_removal(tmp_path):
         await choose(pilot, "ally")
         await pilot.press("tab")
         await choose(pilot, "1")
+        # Another agency type empties the sub-type, whose choices belong to the old type.
+        dialog = app.screen
+        dialog.query_one("#rel-agency-type", Select).value = "school"
+        await pilot.pause()
+        assert dialog.query_one("#rel-subtype", Select).is_blank()
+        assert dialog.current()["agency_subtype"] is None
+        dialog.query_one("#rel-agency-type", Select).value = "health"
+        await pilot.pause()
+        dialog.query_one("#rel-subtype", Select).value = "gp-surgery"
         await pilot.press("ctrl+s")
         await pilot.pause()
         gp = app.session.state.relationships["r-gp"]
@@ -628,10 +413,12 @@ async def test_awkward_names_empty_long_emoji_and_right_to_left(tmp_path):
         assert names[2:] == [long_name.strip(), "مركز المجتمع", "🏥 Health hub"]
         assert len(names[2]) == 500
         ids = list(rels)
+        await pilot.press("escape")  # from the add box to the map
         for rid in ids[2:]:
             pane.select(rid)
-            await pilot.press("escape", "2")  # put each on ring 2
+            await pilot.press("2")  # put each on ring 2
         await pilot.pause()
+        assert [rels[rid].closeness for rid in ids[2:]] == [2, 2, 2]
         layout = pane.map.current_layout()
         width = layout.width
         for rid in ids[2:]:
@@ -670,7 +457,15 @@ async def test_200_relationships_map_table_filter_and_cursor(tmp_path):
         for _ in range(3):
             await pilot.press("n")
         assert pane.selected == "many002"
-        await pilot.press("plus", "plus", "right", "down", "minus", "minus")
+        small = pane.map.virtual_size
+        await pilot.press("plus", "plus")
+        assert pane.map.zoom == 2
+        assert pane.map.virtual_size.width >= 2 * small.width
+        assert "Zoom 2×" in str(pane.query_one("#rel-status").render())
+        await pilot.press("right", "l", "down", "j")
+        assert pane.map.scroll_offset.x > 0 and pane.map.scroll_offset.y > 0
+        await pilot.press("minus", "minus", "minus")
+        assert pane.map.zoom == 0 and pane.map.virtual_size == small
 
         await pilot.press("v")
         assert pane.table.row_count == 200
@@ -725,7 +520,11 @@ async def test_filter_and_sort_the_table(tmp_path):
         assert "name" in str(pane.query_one("#rel-sort").render())
         await pilot.press("S")
         assert table_keys(pane)[0] == "rel25"
-        await pilot.press("s", "s", "s")  # agency type, kind, ring
+        await pilot.click("#rel-table", offset=(2, 0))  # the "No." heading
+        assert table_keys(pane)[:2] == ["rel01", "rel02"]
+        await pilot.click("#rel-table", offset=(2, 0))  # again: the other way round
+        assert table_keys(pane)[0] == "rel25"
+        await pilot.press("s", "s", "s", "s")  # name, agency type, kind, ring
         rings = [str(pane.table.get_row_at(i)[4]) for i in range(pane.table.row_count)]
         assert rings[:5] == ["1", "1", "1", "1", "2"] and rings[-2:] == ["–", "–"]
 
@@ -755,6 +554,8 @@ async def test_flags_show_everywhere_and_ring_keys_place(tmp_path):
         await pilot.press("0")
         assert app.session.state.relationships["rel23"].closeness is None
         assert "rel23" in pane.map.current_layout().unplaced
+        await pilot.press("escape")  # and back to the add box for the next name
+        assert pane.query_one("#rel-quick-add", Input).has_focus
 
 
 # -- details dialog: leaving without losing typing ----------------------------------------------

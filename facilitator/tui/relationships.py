@@ -121,7 +121,7 @@ class RelationshipsPane(StagePane):
         Binding("0", "ring(0)", "Take off the rings", show=False),
         Binding("delete", "remove", "Remove", show=False, tooltip="Remove the selected one"),
         Binding("a", "quick_add", "Add", show=False, tooltip="Type another name"),
-        Binding("escape", "leave_input", "To the list", show=False),
+        Binding("escape", "switch_focus", "Add box / map", show=False),
         Binding("slash", "filter", "Filter", show=False, tooltip="Filter the table"),
     ]
 
@@ -143,7 +143,7 @@ class RelationshipsPane(StagePane):
             yield Label("Add:", id="rel-add-label")
             quick = Input(
                 id="rel-quick-add",
-                placeholder="type an agency's name, Enter (details can come later)",
+                placeholder="type an agency's name and press Enter · Esc leaves the box",
                 compact=True,
             )
             quick.draft_key = QUICK_ADD_KEY
@@ -522,9 +522,11 @@ class RelationshipsPane(StagePane):
             self.action_toggle_view()
         self.query_one("#rel-filter", Input).focus()
 
-    def action_leave_input(self) -> None:
-        """From the quick-add or filter box to the map or table."""
-        if self.showing_table:
+    def action_switch_focus(self) -> None:
+        """Escape: from a box to the map or table, and from there back to the add box."""
+        if not isinstance(self.app.focused, Input):
+            self.action_quick_add()
+        elif self.showing_table:
             self.table.focus()
         else:
             self.map.focus()
