@@ -94,7 +94,6 @@ class FocusPane(StagePane):
     pick_field = ""  # the session field holding this stage's relationship
     prefix = ""  # start of this stage's draft keys
     effect = "helps"  # how the factors ticked here act on the relationship
-    factor_tab = "Factors"
     factor_hint = ""
     empty_hint = ""
 
@@ -463,6 +462,7 @@ class FocusPane(StagePane):
         ]
 
     def _outcome_events(self, rid: str, group: str, value: str) -> list[Any]:
+        """Events for ticking an outcome (only stage 2 records outcomes)."""
         return []
 
     @on(Input.Submitted, "#factor-text")
