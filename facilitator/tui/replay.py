@@ -94,7 +94,6 @@ class ReplayScreen(WorkshopScreen):
         self.playing = False
         self.speed = "2"
         self._timer: Any = None
-        self._stale: set[str] = set()
 
     def compose(self):  # type: ignore[override]
         for widget in super().compose():
@@ -114,24 +113,17 @@ class ReplayScreen(WorkshopScreen):
         """Redraw the stage that was current at this moment, and the timeline."""
         state = self.replay.state
         stage = state.info.current_stage or "setup"
-        switcher = self.query_one(ContentSwitcher)
         self._stale = {p.id or "" for p in self.query(StagePane)}
-        if switcher.current != stage:
-            switcher.current = stage
-        self._refresh_visible()
+        pane = self.show_stage(stage)
+        if pane.is_mounted:
+            self._lock_fields(pane)
         bar = self.query_one(StageBar)
         bar.current = stage
         bar.visited = frozenset(e.stage for e in self.replay.journal)
         self._draw_timeline()
 
-    def _refresh_visible(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
-        current = switcher.current or ""
-        if current in self._stale:
-            self._stale.discard(current)
-            pane = self.query_one(f"#{current}", StagePane)
-            pane.refresh_from_state()
-            self.call_after_refresh(self._lock_fields, pane)
+    def refresh_panes(self) -> None:
+        self.show_stage(self.query_one(ContentSwitcher).current or "setup")
 
     @staticmethod
     def _lock_fields(pane: StagePane) -> None:
@@ -141,9 +133,6 @@ class ReplayScreen(WorkshopScreen):
 
     def _focus_stage(self) -> None:
         self.query_one(TimelineBar).focus()
-
-    def refresh_panes(self) -> None:
-        self._refresh_visible()
 
     def _draw_timeline(self) -> None:
         timeline = self.replay.timeline
@@ -250,9 +239,9 @@ class ReplayScreen(WorkshopScreen):
 
     def go_to_stage(self, stage_id: str) -> None:
         """Look at another stage as it was at this moment (changes nothing)."""
-        switcher = self.query_one(ContentSwitcher)
-        switcher.current = stage_id
-        self._refresh_visible()
+        pane = self.show_stage(stage_id)
+        if pane.is_mounted:
+            self._lock_fields(pane)
         self.query_one(StageBar).current = stage_id
 
     def commit(self, events: Any) -> bool:
@@ -275,5 +264,6 @@ class ReplayScreen(WorkshopScreen):
     def _tick(self) -> None:
         return None
 
-    def _restore_drafts(self) -> None:
-        return None
+    def pane_mounted(self, pane: StagePane) -> None:
+        """A replay puts back no drafts, and nothing in it can be typed into."""
+        self._lock_fields(pane)

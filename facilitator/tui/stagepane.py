@@ -30,6 +30,10 @@ class StagePane(Guarded, Vertical):
     def state(self) -> SessionState:
         return self.workshop.session.state
 
+    def on_mount(self) -> None:
+        # Runs after the subclass's own on_mount: the pane is built and drawn.
+        self.workshop.pane_mounted(self)
+
     def commit(self, events: Any) -> bool:
         return self.workshop.commit(events)
 

@@ -37,14 +37,10 @@ STAGE_PANES = {
 }
 
 
-def _stage_panes() -> list[StagePane]:
-    """One pane per stage, in the vocabulary's order."""
-    out: list[StagePane] = []
-    for stage in load_vocabulary().stages:
-        module, name = STAGE_PANES[stage.id]
-        cls = getattr(importlib.import_module(module), name)
-        out.append(cls(id=stage.id))
-    return out
+def make_pane(stage_id: str) -> StagePane:
+    """A new pane for a stage."""
+    module, name = STAGE_PANES[stage_id]
+    return getattr(importlib.import_module(module), name)(id=stage_id)
 
 
 class WorkshopScreen(Guarded, Screen[None]):
@@ -56,9 +52,15 @@ class WorkshopScreen(Guarded, Screen[None]):
         Binding("ctrl+pageup", "previous_stage", "Previous stage", show=False),
         Binding("ctrl+g", "goto_stage", "Stages", tooltip="Jump to any stage"),
         Binding("ctrl+s", "save_now", "Saved", show=False),
-        Binding("ctrl+t", "timebox", "Timebox", tooltip="Set minutes for this stage"),
+        Binding("ctrl+t", "timebox", "Timebox", show=False, tooltip="Set minutes for this stage"),
         Binding("ctrl+r", "export", "Export", show=False, tooltip="Save notes, map or data"),
-        Binding("ctrl+l", "close_session", "Leave", tooltip="Close the session, back to the list"),
+        Binding(
+            "ctrl+l",
+            "close_session",
+            "Leave",
+            show=False,
+            tooltip="Close the session, back to the list",
+        ),
         *[
             Binding(key, f"stage({i})", f"Stage {i}", show=False)
             for i, key in enumerate(STAGE_KEYS)
@@ -71,20 +73,22 @@ class WorkshopScreen(Guarded, Screen[None]):
         self.drafts = DraftKeeper(self._save_draft, self.set_timer, self._draft_failed)
         self._stage_ids = [s.id for s in load_vocabulary().stages]
         self._entered = monotonic()  # when the current stage was last entered
+        self._stale: set[str] = set()  # panes to redraw when next shown
+        self._drafts_shown = False
+        self._focus_when_mounted: str | None = self.session.state.info.current_stage
 
     def compose(self) -> ComposeResult:
         yield StageBar(id="stagebar")
         current = self.session.state.info.current_stage
+        # Only the current stage is built now; the others when first visited.
         with ContentSwitcher(initial=current, id="stages"):
-            yield from _stage_panes()
+            yield make_pane(current)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
         self.app.sub_title = self.session.state.info.title
         self._update_bar()
-        self.call_after_refresh(self._restore_drafts)
-        self.call_after_refresh(self._focus_stage)
         self._entered = monotonic()
         self.set_interval(1.0, self._tick)
         self._tick()
@@ -105,8 +109,15 @@ class WorkshopScreen(Guarded, Screen[None]):
         self.refresh_panes()
         return True
 
+    def current_pane(self) -> StagePane:
+        switcher = self.query_one(ContentSwitcher)
+        return self.query_one(f"#{switcher.current}", StagePane)
+
     def refresh_panes(self) -> None:
-        for pane in self.query(StagePane):
+        """Redraw the visible stage now, the others when they are next shown."""
+        pane = self.current_pane()
+        self._stale = {p.id or "" for p in self.query(StagePane)} - {pane.id}
+        if pane.is_mounted:
             pane.refresh_from_state()
         self._update_bar()
         self.app.sub_title = self.session.state.info.title
@@ -145,22 +156,44 @@ class WorkshopScreen(Guarded, Screen[None]):
         if stage_id == self.current_stage:
             return
         self.drafts.flush()
-        leaving = self.query_one(f"#{self.current_stage}", StagePane)
-        warning = leaving.incomplete()
+        warning = self.current_pane().incomplete()
         events = self._time_events()
         events += commands.update_session(self.session.state, current_stage=stage_id)
         if not self.commit(events):
             return
         self._entered = monotonic()
         self._tick()
-        self.query_one(ContentSwitcher).current = stage_id
-        self._focus_stage()
+        if self.show_stage(stage_id).is_mounted:
+            self._focus_stage()
+        else:
+            self._focus_when_mounted = stage_id
         if warning:
             self.app.notify(f"Moved on, but: {warning}", severity="warning", timeout=6)
 
+    def show_stage(self, stage_id: str) -> StagePane:
+        """Show a stage's pane, building it on first use and redrawing it if stale."""
+        switcher = self.query_one(ContentSwitcher)
+        found = self.query(f"#{stage_id}").results(StagePane)
+        pane = next(iter(found), None)
+        if pane is None:
+            pane = make_pane(stage_id)
+            switcher.mount(pane)  # pane_mounted() follows once it is built
+        elif stage_id in self._stale and pane.is_mounted:
+            # (A pane still being built draws itself from the state when it mounts.)
+            self._stale.discard(stage_id)
+            pane.refresh_from_state()
+        switcher.current = stage_id
+        return pane
+
+    def pane_mounted(self, pane: StagePane) -> None:
+        """A stage's pane has been built: put back its drafts, focus it if it is showing."""
+        self._restore_drafts(pane)
+        if self._focus_when_mounted == pane.id:
+            self._focus_when_mounted = None
+            pane.focus_first()
+
     def _focus_stage(self) -> None:
-        pane = self.query_one(f"#{self.current_stage}", StagePane)
-        pane.focus_first()
+        self.current_pane().focus_first()
 
     def action_stage(self, index: int) -> None:
         if 0 <= index < len(self._stage_ids):
@@ -278,21 +311,22 @@ class WorkshopScreen(Guarded, Screen[None]):
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
+        # Only typing counts: a field filled in by the app (focus elsewhere) is no draft.
         key = getattr(event.input, "draft_key", None)
-        if key:
+        if key and event.input.has_focus:
             self.drafts.typed(key, event.value)
 
     @on(TextArea.Changed)
     def _textarea_changed(self, event: TextArea.Changed) -> None:
         key = getattr(event.text_area, "draft_key", None)
-        if key:
+        if key and event.text_area.has_focus:
             self.drafts.typed(key, event.text_area.text)
 
-    def _restore_drafts(self) -> None:
-        """Put back text that was being typed when the app last stopped."""
+    def _restore_drafts(self, pane: StagePane) -> None:
+        """Put back text that was being typed in this stage when the app last stopped."""
         saved = self.session.drafts()
         restored = 0
-        for widget in self.query("Input, TextArea"):
+        for widget in pane.query("Input, TextArea"):
             key = getattr(widget, "draft_key", None)
             if key and key in saved:
                 if isinstance(widget, Input):
@@ -300,7 +334,8 @@ class WorkshopScreen(Guarded, Screen[None]):
                 else:
                     widget.text = saved[key]
                 restored += 1
-        if restored:
+        if restored and not self._drafts_shown:
+            self._drafts_shown = True
             self.app.notify(
                 "Text you were typing when facilitator last closed has been put back.",
                 title="Restored",
