@@ -462,6 +462,32 @@ async def test_a_typed_agency_gets_the_prompts_for_its_type_from_the_folders_ban
         # Back through the prompts to who is here.
         await pilot.press("ctrl+up", "ctrl+up", "ctrl+up")
         assert pane(app).step == "setup"
+        # Half a note typed when the laptop dies is kept with its prompt.
+        await pilot.press("ctrl+down")
+        await paste(pilot, "Half a thou")
+        await pilot.pause(0.6)
+        conv_id = next(iter(app.session.state.conversations))
+
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pane(app).step == "prompt"
+        assert app.screen.query_one("#note-input", Input).value == "Half a thou"
+        # A conversation can be removed from the list, and ctrl+z brings it back.
+        await go_to(pilot, "list")
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.session.state.conversations
+        assert not app.session.state.rows["prompt_answer"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert list(app.session.state.conversations) == [conv_id]
+        assert app.screen.query_one("#conv-table", DataTable).row_count == 1
 
 
 # -- screenshots -----------------------------------------------------------------------------
