@@ -160,9 +160,9 @@ def test_the_v1_fixture_opens_with_the_current_code(v1_copy: Path) -> None:
 
 
 def test_the_fixture_maker_writes_the_same_session(tmp_path: Path, monkeypatch) -> None:
-    """Regenerating the fixture gives the committed session (as long as the schema is v1)."""
-    if store.SCHEMA_VERSION != 1:
-        pytest.fail("the schema has moved on: keep schema-v1 and add a fixture for the new one")
+    """Regenerating the current version's fixture gives the committed session."""
+    current = FIXTURE.parent / f"schema-v{store.SCHEMA_VERSION}.facilitator"
+    assert current.exists(), "the schema has moved on: commit a fixture for the new version"
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
@@ -175,18 +175,66 @@ def test_the_fixture_maker_writes_the_same_session(tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(commands, "new_id", commands.new_id)  # the maker replaces it
     made = tmp_path / "made.facilitator"
     maker.build(made)
-    with SessionFile.open(made) as fresh, SessionFile.open(shutil.copy(FIXTURE, tmp_path)) as old:
+    with SessionFile.open(made) as fresh, SessionFile.open(shutil.copy(current, tmp_path)) as old:
         assert fresh.state.snapshot() == old.state.snapshot()
         assert [(e.kind, e.payload, e.at) for e in fresh.read_journal()] == [
             (e.kind, e.payload, e.at) for e in old.read_journal()
         ]
 
 
-# -- the upgrade machinery, with a pretend version 2 ----------------------------------------
+# -- the real upgrade from version 1 to 2 ---------------------------------------------------
+
+
+def test_version_1_upgrades_to_2_after_a_backup(v1_copy: Path, tmp_path: Path) -> None:
+    """The v1 fixture, opened now, becomes the same session as the v2 fixture."""
+    v2 = shutil.copy(FIXTURE.parent / "schema-v2.facilitator", tmp_path / "v2.facilitator")
+    with SessionFile.open(v2, readonly=True) as made_as_v2:
+        expected = made_as_v2.state.snapshot()
+        expected_journal = [(e.kind, e.payload) for e in made_as_v2.journal]
+    with SessionFile.open(v1_copy) as session:
+        assert session.state.snapshot() == expected
+        assert [(e.kind, e.payload) for e in session.journal] == expected_journal
+        assert session.integrity_check() == ["ok"]
+    assert user_version(v1_copy) == 2
+    assert "digest" in columns(v1_copy, "event")
+
+    backups = sorted((v1_copy.parent / upgrade.BACKUPS_DIRNAME).glob("*before-upgrade*"))
+    assert len(backups) == 1
+    saved = backups[0]
+    assert "before-upgrade-v1" in saved.name
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+    assert user_version(saved) == 1 and "digest" not in columns(saved, "event")
+
+
+def test_the_upgraded_journal_is_chained_so_tampering_shows(v1_copy: Path) -> None:
+    SessionFile.open(v1_copy).close()
+    conn = sqlite3.connect(v1_copy)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE event SET payload = '{}' WHERE seq = 5")
+    # A row rewritten behind the journal's back (REPLACE skips the delete trigger).
+    row = conn.execute(
+        "SELECT seq, txn, at, stage, kind, payload, digest FROM event WHERE seq = 5"
+    ).fetchone()
+    conn.execute(
+        "INSERT OR REPLACE INTO event VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (*row[:5], row[5].replace('"', "'", 0) + " ", row[6]),
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(err.CorruptFileError) as caught:
+        SessionFile.open(v1_copy)
+    assert "journal does not add up at entry 5" in str(caught.value)
+
+
+# -- the upgrade machinery, with a pretend version 3 ----------------------------------------
 
 
 def add_pronouns(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE participant ADD COLUMN pronouns TEXT NOT NULL DEFAULT ''")
+
+
+REAL_STEPS = dict(upgrade.STEPS)
 
 
 def pretend_version(monkeypatch: pytest.MonkeyPatch, version: int, steps: dict) -> None:
@@ -196,60 +244,44 @@ def pretend_version(monkeypatch: pytest.MonkeyPatch, version: int, steps: dict) 
     monkeypatch.setattr(upgrade, "STEPS", dict(steps))
 
 
-def test_opening_an_older_file_upgrades_it_after_a_backup(v1_copy: Path, monkeypatch) -> None:
-    with SessionFile.open(v1_copy) as session:
-        before = session.state.snapshot()
-    pretend_version(monkeypatch, 2, {1: add_pronouns})
-
+def test_steps_run_in_order_in_one_go(v1_copy: Path, monkeypatch) -> None:
+    with SessionFile.open(shutil.copy(v1_copy, v1_copy.with_name("peek.facilitator"))) as s:
+        before = s.state.snapshot()
+    pretend_version(monkeypatch, 3, {**REAL_STEPS, 2: add_pronouns})
     with SessionFile.open(v1_copy) as session:
         assert session.state.snapshot() == before
-        assert session.integrity_check() == ["ok"]
-    assert user_version(v1_copy) == 2
-    assert "pronouns" in columns(v1_copy, "participant")
-    assert catalog.inspect_file(v1_copy).schema_version == 2
-
-    backups = sorted((v1_copy.parent / upgrade.BACKUPS_DIRNAME).glob("*.facilitator"))
-    assert len(backups) == 1
-    saved = backups[0]
-    assert "before-upgrade-v1" in saved.name
-    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-    assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
-    assert user_version(saved) == 1
-    assert "pronouns" not in columns(saved, "participant")
-    assert catalog.inspect_file(saved).schema_version == 1
-    monkeypatch.undo()  # back to the real version 1: the backup opens as it was
-    with SessionFile.open(saved) as old:
-        assert old.state.snapshot() == before
-        assert old.integrity_check() == ["ok"]
+    assert user_version(v1_copy) == 3
+    assert "pronouns" in columns(v1_copy, "participant") and "digest" in columns(v1_copy, "event")
 
 
 def test_a_failing_step_leaves_the_file_as_it_was(v1_copy: Path, monkeypatch) -> None:
     def broken(conn: sqlite3.Connection) -> None:
         add_pronouns(conn)
         conn.execute("UPDATE participant SET pronouns = 'they'")
-        raise RuntimeError("step 1 could not finish")
+        raise RuntimeError("step 2 could not finish")
 
     before = sha256(v1_copy)
-    pretend_version(monkeypatch, 2, {1: broken})
+    pretend_version(monkeypatch, 3, {**REAL_STEPS, 2: broken})
     with pytest.raises(err.UpgradeError) as caught:
         SessionFile.open(v1_copy)
     message = str(caught.value)
     assert "\n" not in message
-    assert v1_copy.name in message and "step 1 could not finish" in message
-    assert sha256(v1_copy) == before
+    assert v1_copy.name in message and "step 2 could not finish" in message
+    assert sha256(v1_copy) == before  # even the step from 1 to 2 was rolled back
     assert user_version(v1_copy) == 1
     assert "pronouns" not in columns(v1_copy, "participant")
+    assert "digest" not in columns(v1_copy, "event")
 
     # The file is not left locked, and opens again once the step is right.
-    monkeypatch.setattr(upgrade, "STEPS", {1: add_pronouns})
+    monkeypatch.setattr(upgrade, "STEPS", {**REAL_STEPS, 2: add_pronouns})
     with SessionFile.open(v1_copy) as session:
         assert session.state.counts() == EXPECTED_COUNTS
-    assert user_version(v1_copy) == 2
+    assert user_version(v1_copy) == 3
 
 
 def test_a_missing_step_is_refused_before_anything_is_written(v1_copy: Path, monkeypatch) -> None:
     before = sha256(v1_copy)
-    pretend_version(monkeypatch, 3, {1: add_pronouns})  # no step from 2 to 3
+    pretend_version(monkeypatch, 4, {**REAL_STEPS, 2: add_pronouns})  # no step from 3 to 4
     with pytest.raises(err.UpgradeError) as caught:
         SessionFile.open(v1_copy)
     assert "\n" not in str(caught.value) and v1_copy.name in str(caught.value)
@@ -257,9 +289,8 @@ def test_a_missing_step_is_refused_before_anything_is_written(v1_copy: Path, mon
     assert not (v1_copy.parent / upgrade.BACKUPS_DIRNAME).exists()
 
 
-def test_replay_does_not_upgrade(v1_copy: Path, monkeypatch) -> None:
+def test_replay_does_not_upgrade(v1_copy: Path) -> None:
     before = sha256(v1_copy)
-    pretend_version(monkeypatch, 2, {1: add_pronouns})
     with pytest.raises(err.SessionFileError) as caught:
         SessionFile.open(v1_copy, readonly=True)
     assert "\n" not in str(caught.value) and v1_copy.name in str(caught.value)

@@ -24,7 +24,9 @@ class ForeignFileError(SessionFileError):
 
 
 class CorruptFileError(SessionFileError):
-    """The file is ours but damaged."""
+    """The file is ours but damaged. ``backup`` is its newest backup, if one exists."""
+
+    backup = None
 
 
 class NewerVersionError(SessionFileError):

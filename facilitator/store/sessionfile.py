@@ -33,7 +33,7 @@ from facilitator.domain.model import (
     SessionState,
     entity_fields,
 )
-from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
+from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION, chain
 from facilitator.store import errors as err
 from facilitator.store import tables as t
 from facilitator.store.catalog import HELD_DESCRIPTORS, inspect_file
@@ -162,7 +162,10 @@ class SessionFile:
         self._closed = False
         with self._read() as conn:
             self.state = _load_state(conn)
-            self._journal = _load_journal(conn)
+            self._journal, self._last_digest = _load_journal(conn)
+        # The tables must say exactly what the journal says: a damaged row is caught here.
+        if ev.replay(self._journal).snapshot() != self.state.snapshot():
+            raise ValueError("its records do not match its journal")
         self._next_txn = max((e.txn for e in self._journal), default=0) + 1
 
     # -- opening and creating -------------------------------------------------------------
@@ -237,7 +240,10 @@ class SessionFile:
             except PermissionError:
                 raise err.WriteError(f"{path} cannot be opened: permission denied.") from None
         try:
-            info = inspect_file(path)  # raises for foreign, corrupt and newer files
+            try:
+                info = inspect_file(path)  # raises for foreign, corrupt and newer files
+            except err.CorruptFileError as exc:
+                raise _with_backup(exc, path, backups_dir) from None
             if info.schema_version < SCHEMA_VERSION:
                 if readonly:
                     raise err.SessionFileError(
@@ -248,12 +254,16 @@ class SessionFile:
                 upgrade.upgrade_file(path, info.schema_version, backups_dir=backups_dir)
             engine = make_engine(path, readonly=readonly)
             try:
-                return cls(path, engine, lock, readonly=readonly, clock=clock)
+                opened = cls(path, engine, lock, readonly=readonly, clock=clock)
             except (DBAPIError, sqlite3.Error, ValueError) as exc:  # ValueError: bad UTF-8, JSON
                 engine.dispose()
-                raise err.CorruptFileError(
+                damaged = err.CorruptFileError(
                     f"{path.name} is damaged and cannot be read ({_reason(exc)}).", path
-                ) from None
+                )
+                raise _with_backup(damaged, path, backups_dir) from None
+            if not readonly:
+                upgrade.backup_on_open(path, backups_dir)
+            return opened
         except BaseException:
             if lock:
                 lock.release()
@@ -280,7 +290,7 @@ class SessionFile:
 
     def read_journal(self) -> list[ev.JournalEntry]:
         with self._read() as conn:
-            return _load_journal(conn)
+            return _load_journal(conn)[0]
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -305,10 +315,11 @@ class SessionFile:
             txn = self._next_txn
             at = self._clock()
             written: list[ev.JournalEntry] = []
+            digest = self._last_digest
             try:
                 with self.engine.begin() as conn:
                     for event in events:
-                        entry = _write_event(conn, txn, at, stage, event)
+                        entry, digest = _write_event(conn, txn, at, stage, event, digest)
                         written.append(entry)
                         stage = _stage_after(event, stage)
             except (OperationalError, DBAPIError, sqlite3.Error, OSError) as exc:
@@ -318,6 +329,7 @@ class SessionFile:
                     self.path,
                 ) from None
             self._next_txn += 1
+            self._last_digest = digest
             for entry in written:
                 ev.apply_event(self.state, entry.event)
             self._journal.extend(written)
@@ -390,6 +402,22 @@ class SessionFile:
         self.close()
 
 
+def _with_backup(
+    exc: err.CorruptFileError, path: Path, backups_dir: Path | None
+) -> err.CorruptFileError:
+    """The same error, naming the newest backup of the file if there is one."""
+    from facilitator.store import upgrade
+
+    latest = upgrade.latest_backup(path, backups_dir)
+    message = str(exc).rstrip(".")
+    if latest is not None:
+        message = message.split(" Open a backup")[0].rstrip(".")
+        message += f". The newest backup is {latest.name}."
+    out = err.CorruptFileError(message, path)
+    out.backup = latest
+    return out
+
+
 def _reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).splitlines()[0] if str(orig) else type(orig).__name__
@@ -407,17 +435,20 @@ def _stage_after(event: ev.Event, stage: str) -> str:
 
 
 def _write_event(
-    conn: Connection, txn: int, at: str, stage: str, event: ev.Event
-) -> ev.JournalEntry:
+    conn: Connection, txn: int, at: str, stage: str, event: ev.Event, prev: str
+) -> tuple[ev.JournalEntry, str]:
     payload = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
+    table = t.EventRow.__table__
     result = conn.execute(
-        insert(t.EventRow.__table__).values(
-            txn=txn, at=at, stage=stage, kind=event.kind, payload=payload
-        )
+        insert(table).values(txn=txn, at=at, stage=stage, kind=event.kind, payload=payload)
     )
     seq = result.inserted_primary_key[0]
+    digest = chain.link(prev, seq, txn, at, stage, event.kind, payload)
+    # The digest needs the seq SQLite just gave the row; set it before the append-only
+    # guard applies (the trigger allows filling in an empty digest, nothing else).
+    conn.execute(update(table).where(table.c.seq == seq).values(digest=digest))
     _apply_to_tables(conn, seq, event)
-    return ev.JournalEntry(seq, txn, at, stage, event.kind, json.loads(payload))
+    return ev.JournalEntry(seq, txn, at, stage, event.kind, json.loads(payload)), digest
 
 
 def _apply_to_tables(conn: Connection, seq: int, event: ev.Event) -> None:
@@ -457,12 +488,17 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, list) else value
 
 
-def _load_journal(conn: Connection) -> list[ev.JournalEntry]:
+def _load_journal(conn: Connection) -> tuple[list[ev.JournalEntry], str]:
+    """The journal, its hash chain checked; and the last digest, to carry the chain on."""
     table = t.EventRow.__table__
-    return [
-        ev.JournalEntry(r.seq, r.txn, r.at, r.stage, r.kind, json.loads(r.payload))
-        for r in conn.execute(select(table).order_by(table.c.seq))
-    ]
+    entries = []
+    digest = chain.GENESIS
+    for r in conn.execute(select(table).order_by(table.c.seq)):
+        digest = chain.link(digest, r.seq, r.txn, r.at, r.stage, r.kind, r.payload)
+        if digest != r.digest:
+            raise ValueError(f"its journal does not add up at entry {r.seq}")
+        entries.append(ev.JournalEntry(r.seq, r.txn, r.at, r.stage, r.kind, json.loads(r.payload)))
+    return entries, digest
 
 
 def session_path(folder: Path, title: str, date: str | None = None) -> Path:

@@ -1,4 +1,4 @@
-"""The session file's tables (schema version 1).
+"""The session file's tables (schema version 2).
 
 One table per entity kind of :mod:`facilitator.domain.model`, with the same field
 names, plus ``id`` and ``seq`` (the journal sequence number of the event that added
@@ -181,6 +181,7 @@ class EventRow(SQLModel, table=True):
     stage: str
     kind: str
     payload: str  # JSON
+    digest: str = ""  # hash chain: see facilitator.store.chain (since schema version 2)
 
 
 class DraftRow(SQLModel, table=True):
@@ -209,7 +210,11 @@ ENTITY_TABLES: dict[str, type[EntityRow]] = {
 }
 
 JOURNAL_TRIGGERS = (
+    # The one update allowed: filling in a new entry's empty digest, once.
     """CREATE TRIGGER IF NOT EXISTS event_append_only_update BEFORE UPDATE ON event
+       WHEN NOT (OLD.digest = '' AND NEW.digest != '' AND NEW.seq = OLD.seq
+                 AND NEW.txn = OLD.txn AND NEW.at = OLD.at AND NEW.stage = OLD.stage
+                 AND NEW.kind = OLD.kind AND NEW.payload = OLD.payload)
        BEGIN SELECT RAISE(ABORT, 'the event journal is append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS event_append_only_delete BEFORE DELETE ON event
        BEGIN SELECT RAISE(ABORT, 'the event journal is append-only'); END""",

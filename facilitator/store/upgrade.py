@@ -20,10 +20,27 @@ from facilitator.store import errors as err
 
 UpgradeStep = Callable[[sqlite3.Connection], None]
 
-# STEPS[n] turns a version-n file into a version-(n + 1) file. Version 1 is the first
-# released schema, so there is nothing to do yet; each future schema change adds a
-# step here and a fixture file tests/fixtures/schema-v<n>.facilitator.
-STEPS: dict[int, UpgradeStep] = {}
+
+def _v1_to_v2(conn: sqlite3.Connection) -> None:
+    """Version 2 adds the journal's hash chain: a digest for every entry."""
+    from facilitator.store import chain
+
+    conn.execute("ALTER TABLE event ADD COLUMN digest VARCHAR NOT NULL DEFAULT ''")
+    conn.execute("DROP TRIGGER IF EXISTS event_append_only_update")
+    digest = chain.GENESIS
+    rows = conn.execute("SELECT seq, txn, at, stage, kind, payload FROM event ORDER BY seq")
+    for seq, txn, at, stage, kind, payload in rows.fetchall():
+        digest = chain.link(digest, seq, txn, at, stage, kind, payload)
+        conn.execute("UPDATE event SET digest = ? WHERE seq = ?", (digest, seq))
+    from facilitator.store.tables import JOURNAL_TRIGGERS
+
+    for trigger in JOURNAL_TRIGGERS:
+        conn.execute(trigger)
+
+
+# STEPS[n] turns a version-n file into a version-(n + 1) file; each schema change adds
+# a step here and keeps a fixture file tests/fixtures/schema-v<n>.facilitator for good.
+STEPS: dict[int, UpgradeStep] = {1: _v1_to_v2}
 
 BACKUPS_DIRNAME = ".backups"
 
@@ -90,3 +107,58 @@ def upgrade_file(path: Path, from_version: int, *, backups_dir: Path | None = No
     finally:
         conn.close()
     return saved
+
+
+KEEP_OPEN_BACKUPS = 3  # copies taken on opening, per session
+
+
+def backups_of(path: Path, backups_dir: Path | None = None) -> list[Path]:
+    """Backups of one session file, newest first."""
+    folder = backups_dir or backups_dir_for(path)
+    if not folder.is_dir():
+        return []
+    stem = Path(path).stem
+    found = [p for p in folder.glob(f"{stem}.*{Path(path).suffix}") if p.is_file()]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def latest_backup(path: Path, backups_dir: Path | None = None) -> Path | None:
+    found = backups_of(path, backups_dir)
+    return found[0] if found else None
+
+
+def backup_on_open(path: Path, backups_dir: Path | None = None) -> Path | None:
+    """A copy of a healthy session as it was opened, keeping the newest few.
+
+    If the file is later damaged (a failing disk, a bad copy), the newest of these is
+    what the app offers instead. Failing to make one never stops a workshop.
+    """
+    try:
+        made = backup(path, reason="opened", backups_dir=backups_dir)
+    except (OSError, sqlite3.Error):
+        return None
+    opened = [p for p in backups_of(path, backups_dir) if ".opened" in p.name]
+    for old in opened[KEEP_OPEN_BACKUPS:]:
+        old.unlink(missing_ok=True)
+    return made
+
+
+def restore_copy(backup_path: Path, folder: Path) -> Path:
+    """Copy a backup into the sessions folder under a new name; the damaged file stays."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stem = backup_path.name.split(".")[0]
+    target = folder / f"{stem}-restored-{stamp}{backup_path.suffix}"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-restored-{stamp}-{n}{backup_path.suffix}"
+        n += 1
+    fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{backup_path.resolve()}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target

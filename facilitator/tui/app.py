@@ -214,6 +214,17 @@ class FacilitatorApp(Guarded, App[None]):
         else:
             self.push_screen(WorkshopScreen(session))
 
+    def _open_backup_copy(self, backup: Path) -> None:
+        from facilitator.store.upgrade import restore_copy
+
+        try:
+            copy = restore_copy(backup, ensure_sessions_dir(self.sessions_dir))
+        except Exception as exc:  # noqa: BLE001 - shown to the facilitator
+            self._show_problem("The backup could not be copied", exc)
+            return
+        self.notify(f"Opened a copy of the backup: {copy.name}")
+        self.open_session(copy)
+
     def close_session(self) -> None:
         from facilitator.tui.workshop import WorkshopScreen
 
@@ -226,7 +237,22 @@ class FacilitatorApp(Guarded, App[None]):
         self.sub_title = ""
 
     def _show_problem(self, title: str, error: BaseException | None) -> None:
-        from facilitator.tui.dialogs import MessageDialog
+        from facilitator.store.errors import CorruptFileError
+        from facilitator.tui.dialogs import ConfirmDialog, MessageDialog
+
+        backup = getattr(error, "backup", None)
+        if isinstance(error, CorruptFileError) and backup is not None:
+            question = (
+                f"{error}\n\nOpen a copy of the newest backup instead? The damaged file is "
+                "left exactly as it is."
+            )
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._open_backup_copy(backup)
+
+            self.push_screen(ConfirmDialog(question, yes="Open backup copy", no="Not now"), answer)
+            return
 
         if isinstance(error, SessionFileError | ValueError):
             message = str(error)
