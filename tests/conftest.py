@@ -47,3 +47,18 @@ def make_session(tmp_sessions: Path) -> Iterator[Callable[..., Any]]:
 def _bugs_fail_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     """In the app, a bug becomes a message to the facilitator; in the tests, a failure."""
     monkeypatch.setenv("FACILITATOR_RAISE_ERRORS", "1")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        default=False,
+        help="Run the heavier reliability loops (more kills, copies and examples).",
+    )
+
+
+@pytest.fixture
+def run_slow(request: pytest.FixtureRequest) -> bool:
+    """True with --run-slow: tests scale their loops up instead of being skipped."""
+    return bool(request.config.getoption("--run-slow"))
