@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -26,7 +27,7 @@ from facilitator.domain import commands
 from facilitator.domain.commands import DomainError
 from facilitator.domain.events import replay
 from facilitator.store import errors as err
-from facilitator.store.sessionfile import SessionFile
+from facilitator.store.sessionfile import SessionFile, make_engine
 from facilitator.store.upgrade import latest_backup
 from tests.tui_helpers import app_on, new_session_file, type_text, wait_for_workshop
 
@@ -158,7 +159,7 @@ EXPORTER = """
 import sys
 from pathlib import Path
 from facilitator.export import export, write_atomic
-from facilitator.store.sessionfile import SessionFile
+from facilitator.store.sessionfile import SessionFile, make_engine
 with SessionFile.open(Path(sys.argv[1]), readonly=True) as s:
     state = s.state
 n = 0
@@ -237,10 +238,17 @@ CRITERIA = sorted(commands.load_vocabulary().ids("criteria"))
 class Workshop(RuleBasedStateMachine):
     """Add, edit, delete, undo, vote, rate and answer, in any order, on a real file."""
 
+    template: Path | None = None  # an empty session, copied for each walk (creating is slow)
+
     def __init__(self) -> None:
         super().__init__()
-        self.folder = tempfile.mkdtemp(dir=RAM_DISK)
-        self.session = SessionFile.create(Path(self.folder) / "walk.facilitator", title="Walk")
+        folder = Path(tempfile.mkdtemp(dir=RAM_DISK))
+        if Workshop.template is None or not Workshop.template.exists():
+            Workshop.template = folder / "template.facilitator"
+            SessionFile.create(Workshop.template, title="Walk").close()
+        path = folder / "walk.facilitator"
+        shutil.copyfile(Workshop.template, path)
+        self.session = SessionFile(path, make_engine(path), None, readonly=False)
 
     @property
     def state(self):
