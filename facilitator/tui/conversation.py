@@ -50,6 +50,7 @@ from facilitator.tui.conversation_widgets import (
     ReviewTable,
     note_option,
     panel_options,
+    show,
 )
 from facilitator.tui.dialogs import ConfirmDialog, MessageDialog
 from facilitator.tui.pickers import PickDialog
@@ -390,9 +391,9 @@ class ConversationPane(StagePane):
                 )
             else:
                 lines.append("Press ctrl+n to start a conversation with any agency.")
-            hint.update("\n".join(lines))
+            show(hint, "\n".join(lines))
         else:
-            hint.update("Enter picks a conversation up where it was left. ctrl+n starts another.")
+            show(hint, "Enter picks a conversation up where it was left. ctrl+n starts another.")
 
     def _where(self, conv: Any) -> str:
         assert self.bank is not None
@@ -522,9 +523,10 @@ class ConversationPane(StagePane):
         vocab = load_vocabulary()
         previous = self.state.conversations.get(conv.previous_id) if conv.previous_id else None
         when = conv_rules.nice_date(previous.started_at) if previous else ""
-        self.query_one("#review-heading", Static).update(
+        show(
+            self.query_one("#review-heading", Static),
             f"Looking back: the actions agreed with {conv.agency_name}"
-            + (f" on {when}" if when else "")
+            + (f" on {when}" if when else ""),
         )
         table = self.query_one("#review-table", ReviewTable)
         row = table.cursor_row
@@ -587,8 +589,9 @@ class ConversationPane(StagePane):
 
     def _draw_setup(self) -> None:
         conv = self.conv
-        self.query_one("#setup-heading", Static).update(
-            f"Who is here, and what we will talk about · {conv.agency_name}"
+        show(
+            self.query_one("#setup-heading", Static),
+            f"Who is here, and what we will talk about · {conv.agency_name}",
         )
         names = []
         for side in conv_rules.SIDES:
@@ -606,7 +609,7 @@ class ConversationPane(StagePane):
             room, case_sensitive=False
         )
         warning = conv_rules.attendee_warning(self.state, self.conv_id)
-        self.query_one("#attendee-warning", Static).update(f"⚠ {warning}" if warning else "")
+        show(self.query_one("#attendee-warning", Static), f"⚠ {warning}" if warning else "")
         for field in ("boundaries_in", "boundaries_out"):
             area = self.query_one(f"#{field.replace('_', '-')}", TextArea)
             self._bind_draft(area, f"conversation.{field}.{self.conv_id}", getattr(conv, field))
@@ -741,11 +744,12 @@ class ConversationPane(StagePane):
             return
         prompt = bank.prompt(pid)
         at = conv_rules.position(bank, conv.agency_type, pid)
-        self.query_one("#prompt-position", Static).update(
+        show(
+            self.query_one("#prompt-position", Static),
             Content.assemble(
                 (f"Prompt {at.number} of {at.total}", "bold"),
                 f" · Section: {at.section_title}",
-            )
+            ),
         )
         self._start_section_timer(at.section_id)
         self._show_timer(at.section_minutes)
@@ -758,8 +762,9 @@ class ConversationPane(StagePane):
         )
         guidance = self.query_one("#prompt-guidance", Static)
         guidance.display = self.show_guidance
-        guidance.update(
-            Content.assemble(("For you: ", "bold"), prompt.guidance or "no note for this prompt.")
+        show(
+            guidance,
+            Content.assemble(("For you: ", "bold"), prompt.guidance or "no note for this prompt."),
         )
         notes = conv_rules.notes_for(self.state, self.conv_id, pid)
         listing = self.query_one("#prompt-notes", ItemList)
@@ -785,9 +790,10 @@ class ConversationPane(StagePane):
         items = conv_rules.panel_items(self.state, self.conv_id)
         listing.replace(panel_options(items))
         counts = {kind: len(entries) for kind, entries in items.items()}
-        self.query_one("#prompt-tally", Static).update(
+        show(
+            self.query_one("#prompt-tally", Static),
             f"Challenges {counts['challenge']} · Opportunities {counts['opportunity']} · "
-            f"Actions {counts['action']}   (alt+p shows them)"
+            f"Actions {counts['action']}   (alt+p shows them)",
         )
 
     def _panel_visible(self) -> bool:
@@ -1118,19 +1124,21 @@ class ConversationPane(StagePane):
     def _draw_summary(self) -> None:
         conv = self.conv
         when = conv_rules.nice_date(conv.started_at)
-        self.query_one("#summary-heading", Static).update(
-            f"Summary · {conv.agency_name}" + (f" · {when}" if when else "")
+        show(
+            self.query_one("#summary-heading", Static),
+            f"Summary · {conv.agency_name}" + (f" · {when}" if when else ""),
         )
         self._draw_panel(self.query_one("#summary-panel", ItemList))
         area = self.query_one("#summary-text", TextArea)
         self._bind_draft(area, f"conversation.summary.{self.conv_id}", conv.summary)
         status = self.query_one("#summary-status", Static)
         if conv.finished:
-            status.update("✓ Finished. Everything can still be changed; ctrl+f reopens it.")
+            show(status, "✓ Finished. Everything can still be changed; ctrl+f reopens it.")
         else:
-            status.update(
+            show(
+                status,
                 "Not finished yet. Enter changes an item, Delete removes it, ctrl+n adds an "
-                "action, ctrl+f marks the conversation finished."
+                "action, ctrl+f marks the conversation finished.",
             )
         status.set_class(conv.finished, "finished")
 

@@ -23,6 +23,21 @@ PANEL_HEADINGS = {
 }
 
 
+def content_key(content: object) -> object:
+    """Something to compare a Static's content by (Content's == ignores its styles)."""
+    if isinstance(content, Content):
+        return (content.plain, tuple(content.spans))
+    return content
+
+
+def show(widget: Static, content: Content | str) -> None:
+    """Update a Static only when its content changes: every update lays the screen out."""
+    key = content_key(content)
+    if getattr(widget, "_shown_key", None) != key:
+        widget._shown_key = key  # type: ignore[attr-defined]
+        widget.update(content)
+
+
 class PromptCard(Container):
     """The prompt in large, bold, centred type: what the room reads on the wall."""
 
@@ -37,7 +52,7 @@ class PromptCard(Container):
             parts += ["\n\n", (f"{probe_label}  ", "bold $text-accent"), (probe, "italic")]
         if skipped:
             parts += ["\n\n", ("(skipped earlier: a note here brings it back)", "$text-muted")]
-        self.query_one("#prompt-text", Static).update(Content.assemble(*parts))
+        show(self.query_one("#prompt-text", Static), Content.assemble(*parts))
 
 
 class ItemList(OptionList):
@@ -66,6 +81,13 @@ class ItemList(OptionList):
 
     def replace(self, options: list[Option | None]) -> None:
         """Swap the options, keeping the highlight on the same id where possible."""
+        signature = [
+            (o.id, o.disabled, content_key(o.prompt)) if isinstance(o, Option) else None
+            for o in options
+        ]
+        if signature == getattr(self, "_signature", None):
+            return  # the same lines: spare the screen a redraw
+        self._signature = signature
         current = self.highlighted_option.id if self.highlighted_option else None
         at = self.highlighted
         self.clear_options()
