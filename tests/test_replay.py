@@ -145,7 +145,14 @@ def test_replay_mid_stage1_snapshot(snap_compare, demo_file, tmp_path):
         screen = pilot.app.screen
         starts = screen.replay.timeline.stage_starts()
         screen.seek((starts["all-relationships"] + starts["good-relationship"]) // 2)
-        await pilot.pause(0.2)
+        # Wait until the stage is built and locked (slower when the machine is busy).
+        for _ in range(200):
+            await pilot.pause(0.05)
+            pane = screen.current_pane()
+            boxes = list(pane.query("Input"))
+            if pane.is_mounted and boxes and all(box.disabled for box in boxes):
+                break
+        await pilot.pause(0.3)
 
     app = make_app(sessions_dir=copy.parent, replay_path=copy)
     assert snap_compare(app, terminal_size=(80, 24), run_before=mid_stage1)

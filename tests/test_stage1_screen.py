@@ -184,8 +184,11 @@ async def test_quick_add_25_then_details_survive_a_restart(tmp_path):
         pane = await open_stage1(pilot)
         quick = pane.query_one("#rel-quick-add", Input)
         assert quick.has_focus
-        for name in QUICK_NAMES:
-            await type_text(pilot, name)
+        for number, name in enumerate(QUICK_NAMES):
+            if number < 5:
+                await type_text(pilot, name)  # key by key, as the room dictates
+            else:
+                quick.value = name  # the rest as if pasted: the same box and the same Enter
             await pilot.press("enter")
             assert quick.value == "" and quick.has_focus
         rels = app.session.state.relationships
