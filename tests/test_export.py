@@ -405,6 +405,7 @@ def test_json_is_sorted_and_ends_with_a_newline(demo) -> None:
 
 def test_json_validates_against_the_published_schema(demo_file) -> None:
     import jsonschema
+
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
