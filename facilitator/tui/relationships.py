@@ -177,15 +177,22 @@ class RelationshipsPane(StagePane):
 
     def _theme_changed(self, _theme: Any) -> None:
         # Symbols in the key and the table take their colours from the theme.
+        self.__dict__.pop("_list_specs", None)  # so the key list is drawn again in full
         self.call_after_refresh(self.refresh_from_state)
 
     @property
     def map(self) -> RelationshipMap:
-        return self.query_one(RelationshipMap)
+        found = self.__dict__.get("_map_widget")
+        if found is None:  # looked up once: this is asked for on every row drawn
+            found = self.__dict__["_map_widget"] = self.query_one(RelationshipMap)
+        return found
 
     @property
     def table(self) -> RelationshipTable:
-        return self.query_one(RelationshipTable)
+        found = self.__dict__.get("_table_widget")
+        if found is None:
+            found = self.__dict__["_table_widget"] = self.query_one(RelationshipTable)
+        return found
 
     @property
     def showing_table(self) -> bool:
@@ -201,13 +208,27 @@ class RelationshipsPane(StagePane):
         rels = state.relationships
         if self.selected not in rels:
             self.selected = self._neighbour_of_gone() if rels else None
-        self._rows = {rid: self._row(rid, rel) for rid, rel in rels.items()}
+        self._rows = {rid: self._cached_row(rid, rel) for rid, rel in rels.items()}
         self.map.set_entries(self.entries)
         self.map.selected = self.selected
         self._fill_legend()
         self._fill_list()
         self._fill_table()
         self._update_status()
+
+    def _cached_row(self, rid: str, rel: Relationship) -> tuple[Any, ...]:
+        """A table row, made again only when its relationship, number or flags change.
+
+        (Entities are replaced, never changed in place, so identity says "unchanged".)
+        """
+        cache = self.__dict__.setdefault("_row_cache", {})
+        key = (id(rel), self._by_key[rid].number, tuple(self.flags.get(rid, ())), self.app.theme)
+        kept = cache.get(rid)
+        if kept is not None and kept[0] == key and kept[2] is rel:
+            return kept[1]
+        row = self._row(rid, rel)
+        cache[rid] = (key, row, rel)
+        return row
 
     def _neighbour_of_gone(self) -> str | None:
         """After a removal, the relationship that was next to it (or the last one)."""
@@ -248,7 +269,6 @@ class RelationshipsPane(StagePane):
         vocab = load_vocabulary()
         types = {t.id: t.symbol for t in vocab.agency_types}
         keylist = self.query_one(KeyList)
-        keylist.clear_options()
         placed = [e for e in self.entries if e.ring is not None]
         waiting = [e for e in self.entries if e.ring is None]
         options: list[Option] = []
@@ -275,8 +295,31 @@ class RelationshipsPane(StagePane):
             heading = f"Not placed yet ({len(waiting)}): press 1-4"
             options.append(Option(Text(heading, style="bold"), disabled=True))
             options.extend(Option(line(e), id=e.key) for e in waiting)
-        keylist.add_options(options)
+        self._put_options(keylist, options)
         self._highlight_in_list()
+
+    def _put_options(self, keylist: KeyList, options: list[Option]) -> None:
+        """Show these options, touching as little of the list as possible.
+
+        Rebuilding a list of hundreds costs a noticeable pause after every change; the
+        usual change (one more relationship, new counts in the headings) needs only
+        the headings renamed and the new lines added.
+        """
+        new = [(o.id, str(o.prompt)) for o in options]
+        old = self.__dict__.get("_list_specs", [])
+        self.__dict__["_list_specs"] = new
+        same_shape = len(new) >= len(old) and all(
+            a[0] == b[0] for a, b in zip(old, new, strict=False)
+        )
+        if not same_shape or keylist.option_count != len(old):
+            keylist.clear_options()
+            keylist.add_options(options)
+            return
+        for index, (before, after) in enumerate(zip(old, new, strict=False)):
+            if before[1] != after[1]:
+                keylist.replace_option_prompt_at_index(index, options[index].prompt)
+        if len(new) > len(old):
+            keylist.add_options(options[len(old) :])
 
     def _highlight_in_list(self) -> None:
         keylist = self.query_one(KeyList)
