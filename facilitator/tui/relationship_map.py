@@ -418,6 +418,7 @@ def layout_map(
     step = 360.0 / len(placed)
     offsets = _offsets(max(6, width // 3), max(3, height // 3))
     wide_offsets: list[tuple[int, int]] | None = None
+    exhausted: set[tuple[int, int]] = set()  # (ring, test) pairs that found nothing
     number = 0
     for _span, group in spans:
         for entry in group:
@@ -452,13 +453,19 @@ def layout_map(
                 lambda x, y: in_ring(x, y) and canvas.free(x, y),
             )
             spot = None
-            for test in tests:
+            for level, test in enumerate(tests):
+                if (entry.ring, level) in exhausted:
+                    continue
                 for dx, dy in offsets:
                     if canvas.free(x0 + dx, y0 + dy) and test(x0 + dx, y0 + dy):
                         spot = (x0 + dx, y0 + dy)
                         break
                 if spot:
                     break
+                # Cells only ever fill up: once a roomy spot cannot be found in this
+                # ring, later markers in it go straight to the plainer tests. On a
+                # crowded map (hundreds of relationships) this keeps drawing quick.
+                exhausted.add((entry.ring, level))
             if spot is None:
                 # The ring is full here: use the nearest free cell anywhere.
                 if wide_offsets is None:
