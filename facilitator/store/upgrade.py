@@ -59,14 +59,19 @@ def backup(path: Path, *, reason: str, backups_dir: Path | None = None) -> Path:
     folder = backups_dir or backups_dir_for(path)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = folder / f"{path.stem}.{stamp}.{reason}{path.suffix}"
+    return _copy_database(path, folder, f"{path.stem}.{stamp}.{reason}", path.suffix)
+
+
+def _copy_database(source: Path, folder: Path, stem: str, suffix: str) -> Path:
+    """Copy a database with SQLite's backup API into a new private file named after stem."""
+    target = folder / f"{stem}{suffix}"
     n = 2
     while target.exists():
-        target = folder / f"{path.stem}.{stamp}.{reason}-{n}{path.suffix}"
+        target = folder / f"{stem}-{n}{suffix}"
         n += 1
     fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
-    src = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -147,18 +152,4 @@ def restore_copy(backup_path: Path, folder: Path) -> Path:
     """Copy a backup into the sessions folder under a new name; the damaged file stays."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     stem = backup_path.name.split(".")[0]
-    target = folder / f"{stem}-restored-{stamp}{backup_path.suffix}"
-    n = 2
-    while target.exists():
-        target = folder / f"{stem}-restored-{stamp}-{n}{backup_path.suffix}"
-        n += 1
-    fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(f"file:{backup_path.resolve()}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+    return _copy_database(backup_path, folder, f"{stem}-restored-{stamp}", backup_path.suffix)
