@@ -467,21 +467,16 @@ class FocusPane(StagePane):
 
     @on(Input.Submitted, "#factor-text")
     def _own_factor(self, event: Input.Submitted) -> None:
+        self._add_own_words(event, "factor", factor_id=None, effect=self.effect, notes=event.value)
+
+    def _add_own_words(self, event: Input.Submitted, kind: str, **fields: Any) -> None:
+        """Add an item in the group's own words from a box, then empty the box."""
         event.stop()
         rid = self.picked
         if rid is None or not event.value.strip():
             return
         try:
-            events = [
-                commands.add(
-                    self.state,
-                    "factor",
-                    relationship_id=rid,
-                    factor_id=None,
-                    effect=self.effect,
-                    notes=event.value,
-                )
-            ]
+            events = [commands.add(self.state, kind, relationship_id=rid, **fields)]
         except commands.DomainError as exc:
             self.app.notify(str(exc), severity="warning")
             return
@@ -702,27 +697,13 @@ class GoodRelationshipPane(FocusPane):
 
     @on(Input.Submitted, ".outcome-text")
     def _own_outcome(self, event: Input.Submitted) -> None:
-        event.stop()
-        rid = self.picked
-        if rid is None or not event.value.strip():
-            return
-        try:
-            events = [
-                commands.add(
-                    self.state,
-                    "outcome",
-                    relationship_id=rid,
-                    beneficiary=event.input.beneficiary,
-                    outcome_id=None,
-                    text=event.value,
-                )
-            ]
-        except commands.DomainError as exc:
-            self.app.notify(str(exc), severity="warning")
-            return
-        if self.commit(events):
-            event.input.value = ""
-            self.workshop.drafts.forget(event.input.draft_key)
+        self._add_own_words(
+            event,
+            "outcome",
+            beneficiary=event.input.beneficiary,
+            outcome_id=None,
+            text=event.value,
+        )
 
 
 class DevelopPane(FocusPane):
