@@ -49,6 +49,15 @@ def _bugs_fail_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACILITATOR_RAISE_ERRORS", "1")
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor is on or off by the clock; keep it on so screenshots repeat."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--run-slow",

@@ -13,6 +13,7 @@ from facilitator.domain.replay import Timeline
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import make_app
 from facilitator.tui.replay import ReplayScreen
+from tests.tui_helpers import wait_for_workshop
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +85,7 @@ async def test_replay_screen_steps_seeks_and_plays_without_touching_the_file(dem
     before = _digest(demo_file)
     app = make_app(sessions_dir=demo_file.parent, replay_path=demo_file)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ReplayScreen):
-                break
+        await wait_for_workshop(pilot)
         screen = app.screen
         assert isinstance(screen, ReplayScreen)
         total = len(screen.replay.timeline)
@@ -138,11 +136,9 @@ def test_replay_mid_stage1_snapshot(snap_compare, demo_file, tmp_path):
     shutil.copy(demo_file, copy)
 
     async def mid_stage1(pilot):
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if isinstance(pilot.app.screen, ReplayScreen):
-                break
+        await wait_for_workshop(pilot)
         screen = pilot.app.screen
+        assert isinstance(screen, ReplayScreen)
         starts = screen.replay.timeline.stage_starts()
         screen.seek((starts["all-relationships"] + starts["good-relationship"]) // 2)
         # Wait until the stage is built and locked (slower when the machine is busy).

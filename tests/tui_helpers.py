@@ -39,9 +39,13 @@ async def wait_for_workshop(pilot) -> None:
     """Wait until the session has opened and the workshop screen is showing."""
     from facilitator.tui.workshop import WorkshopScreen
 
-    for _ in range(100):
+    # The screen is pushed before it mounts: wait for its mount handler to have run
+    # and for the first stage pane to be built, or a test can race the screen's set-up.
+    for _ in range(200):
         await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, WorkshopScreen):
+        screen = pilot.app.screen
+        ready = isinstance(screen, WorkshopScreen) and screen.is_mounted
+        if ready and screen.current_pane().is_mounted:
             await pilot.pause()
             return
     raise AssertionError(f"workshop screen never opened; screen is {pilot.app.screen!r}")
