@@ -139,6 +139,7 @@ async def _pilot_rows(large: Path) -> list[Row]:
         saved = []
         for i in range(40):
             box.value = f"New agency {i}"
+            await pilot.pause()  # the name is typed (and drawn) before Enter is pressed
             before = len(app.session.journal)
             t = time.perf_counter()
             await pilot.press("enter")

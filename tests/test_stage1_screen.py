@@ -323,11 +323,11 @@ async def test_undo_takes_back_an_add_an_edit_and_a_removal(tmp_path):
         await type_text(pilot, "Fire")
         await pilot.press("enter")
         assert len(app.session.state.relationships) == 3
-        assert pane.table.row_count == 3
+        assert len(pane.entries) == 3 and len(pane.map.current_layout().unplaced) == 3
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert snapshot_of(app) == before
-        assert pane.table.row_count == 2 and len(pane.entries) == 2
+        assert len(pane.entries) == 2 and len(pane.map.current_layout().unplaced) == 2
 
         # An edit through the dialog is one change, so one undo takes all of it back.
         await pilot.press("escape")
@@ -379,10 +379,13 @@ async def test_undo_takes_back_an_add_an_edit_and_a_removal(tmp_path):
         await pilot.press("y")
         await pilot.pause()
         assert "r-parks" not in app.session.state.relationships
-        assert pane.table.row_count == 1
+        assert [e.key for e in pane.entries] == ["r-gp"]
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert snapshot_of(app) == before
+        # The table, filled when it is shown, agrees.
+        pane.action_toggle_view()
+        await pilot.pause()
         assert pane.table.row_count == 2
 
 
@@ -431,16 +434,17 @@ async def test_awkward_names_empty_long_emoji_and_right_to_left(tmp_path):
         # Every painted row is exactly as wide as the map: nothing pushed out of line.
         for strip in pane.map._build_strips():
             assert strip.cell_length == width
-        # The table and the list cut the long name short; the details show all of it.
-        row = pane.table.get_row(ids[2])
-        assert len(str(row[1])) <= 26 and str(row[1]).endswith("…")
-        assert "🏥 Health hub" in [str(c) for c in pane.table.get_row(ids[4])]
+        # The details show all of the long name; the table cuts it short.
         pane.select(ids[2])
         await pilot.press("d")
         assert app.screen.query_one("#rel-name", Input).value == long_name.strip()
         await pilot.press("escape")
         await pilot.press("v")
         await pilot.pause()
+        assert pane.showing_table
+        row = pane.table.get_row(ids[2])
+        assert len(str(row[1])) <= 26 and str(row[1]).endswith("…")
+        assert "🏥 Health hub" in [str(c) for c in pane.table.get_row(ids[4])]
         app.save_screenshot(str(tmp_path / "table.svg"))  # renders without an exception
 
 
@@ -540,9 +544,14 @@ async def test_flags_show_everywhere_and_ring_keys_place(tmp_path):
         assert "10 flags: 3 fragile, 5 no purpose, 2 duplicate" in status
         marks = pane.map.current_layout().marks
         assert marks["rel02"].tag == "2!" and marks["rel06"].tag == "6"
+        pane.action_toggle_view()  # the table shows the same flags
+        await pilot.pause()
         assert "fragile" in str(pane.table.get_row("rel02")[5])
         assert "duplicate" in str(pane.table.get_row("rel24")[5])
         assert str(pane.table.get_row("rel06")[5]) == ""
+        pane.action_toggle_view()
+        pane.query_one("#rel-quick-add", Input).focus()  # where it was
+        await pilot.pause()
         pane.select("rel02")
         await pilot.pause()
         assert "fragile: one person holds this" in str(pane.query_one("#rel-status").render())
@@ -665,3 +674,53 @@ def test_table_snapshot_80x24_dark(snap_compare, tmp_path):
 def test_table_snapshot_80x24_light(snap_compare, tmp_path):
     app = _snapshot_app(tmp_path)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_ready("textual-light", "v"))
+
+
+async def test_map_kept_between_changes_matches_a_fresh_drawing(tmp_path):
+    """The map keeps its drawing when nothing on the rings changed, and repaints only
+    the rows a new selection touches: what shows must equal drawing it all again."""
+    from facilitator.tui.relationship_map import layout_map
+
+    def fresh(pane):
+        layout = pane.map.current_layout()
+        again = layout_map(pane.entries, layout.width, layout.height)
+        return layout, again
+
+    def painted(pane) -> list[str]:
+        lines = [pane.map.render_line(y) for y in range(pane.map.layout_result.height)]
+        return [strip.text for strip in lines]
+
+    app = await map_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_stage1(pilot)
+        quick = pane.query_one("#rel-quick-add", Input)
+        quick.focus()
+        before = pane.map.current_layout()
+        for name in ("Library service", "Fire station"):
+            quick.value = name
+            await pilot.press("enter")
+        await pilot.pause()
+        kept, again = fresh(pane)
+        assert kept is before  # nothing on the rings changed: the drawing was kept
+        assert kept.marks == again.marks and kept.unplaced == again.unplaced
+        assert kept.grid == again.grid
+        assert kept.unplaced[-2:] == list(pane.state.relationships)[-2:]
+
+        # Putting one on a ring draws it all again, the same as from scratch.
+        await pilot.press("escape")
+        await pilot.press("2")
+        await pilot.pause()
+        redrawn, again = fresh(pane)
+        assert redrawn is not before and redrawn.grid == again.grid
+        assert pane.selected in redrawn.marks
+
+        # Moving the selection: the painted rows equal a whole fresh painting.
+        for step in ("tab", "tab", "shift+tab"):
+            await pilot.press(step)
+            await pilot.pause()
+            assert painted(pane) == [strip.text for strip in pane.map._build_strips()]
+            whole = pane.map._build_strips()
+            row = redrawn.marks[pane.selected].y if pane.selected in redrawn.marks else None
+            if row is not None:
+                shown = pane.map.render_line(row - pane.map.scroll_offset.y)
+                assert list(shown) == list(whole[row].crop(0, shown.cell_length))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import signal
 from collections.abc import Iterable
@@ -213,6 +214,21 @@ class FacilitatorApp(Guarded, App[None]):
             self.push_screen(ReplayScreen(session))
         else:
             self.push_screen(WorkshopScreen(session))
+        self.call_after_refresh(self._settle_heap)
+
+    @staticmethod
+    def _settle_heap() -> None:
+        """Set aside what was built to open the session, for as long as it is open.
+
+        Python's full garbage collections look at every object alive; with a large
+        session open, one of those landing between two keys is a visible stall. Frozen
+        objects are skipped (and handed back by ``_release_heap`` on close).
+        """
+        gc.freeze()
+
+    @staticmethod
+    def _release_heap() -> None:
+        gc.unfreeze()
 
     def _open_backup_copy(self, backup: Path) -> None:
         from facilitator.store.upgrade import restore_copy
@@ -234,6 +250,7 @@ class FacilitatorApp(Guarded, App[None]):
         if self.session is not None:
             self.session.close()
             self.session = None
+            self._release_heap()
         self.sub_title = ""
 
     def _show_problem(self, title: str, error: BaseException | None) -> None:

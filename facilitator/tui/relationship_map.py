@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
@@ -25,7 +26,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -189,36 +190,54 @@ def flag_level(flags: Sequence[str]) -> str:
 
 
 def entries_from_state(
-    state: SessionState, flags: dict[str, list[str]], vocab: Vocabulary | None = None
+    state: SessionState,
+    flags: dict[str, list[str]],
+    vocab: Vocabulary | None = None,
+    *,
+    cache: dict[str, tuple[Any, ...]] | None = None,
 ) -> list[MapEntry]:
-    """One entry per relationship, numbered 1.. in the order they were added."""
+    """One entry per relationship, numbered 1.. in the order they were added.
+
+    ``cache`` (a dict the caller keeps) saves making entries again for relationships
+    that did not change: entities are replaced, never changed in place, so the same
+    object with the same number and flags makes the same entry.
+    """
     vocab = vocab or load_vocabulary()
     types = vocab.ids("agency_types")
+    symbols = {t.id: t.symbol or "·" for t in vocab.relationship_types}
     out: list[MapEntry] = []
+    kept: tuple[Any, ...] | None = None
     for number, (rid, rel) in enumerate(state.relationships.items(), start=1):
+        found = flags.get(rid)
+        if cache is not None:
+            kept = cache.get(rid)
+            if kept is not None and kept[0] is rel and kept[1] == number and kept[2] == found:
+                out.append(kept[3])
+                continue
         kind = rel.rel_type or ""
-        symbol = "·"
-        if kind:
-            try:
-                symbol = vocab.get("relationship_types", kind).symbol or "·"
-            except KeyError:
-                kind = ""
+        symbol = symbols.get(kind, "·")
+        if kind not in symbols:
+            kind = ""
         ring = rel.closeness if isinstance(rel.closeness, int) else None
         if ring is not None and not 1 <= ring <= RINGS:
             ring = None
-        out.append(
-            MapEntry(
-                key=rid,
-                number=number,
-                name=" ".join(rel.name.split()),
-                ring=ring,
-                sector=rel.agency_type if rel.agency_type in types else NO_TYPE,
-                kind=kind,
-                symbol=symbol,
-                flag=flag_level(flags.get(rid, [])),
-                faded=rel.state in ("dormant", "lost"),
-            )
+        entry = MapEntry(
+            key=rid,
+            number=number,
+            name=" ".join(rel.name.split()),
+            ring=ring,
+            sector=rel.agency_type if rel.agency_type in types else NO_TYPE,
+            kind=kind,
+            symbol=symbol,
+            flag=flag_level(found) if found else "",
+            faded=rel.state in ("dormant", "lost"),
         )
+        out.append(entry)
+        if cache is not None:
+            cache[rid] = (rel, number, found, entry)
+    if cache is not None and len(cache) > len(out):
+        for rid in set(cache) - set(state.relationships):
+            del cache[rid]
     return out
 
 
@@ -417,7 +436,7 @@ def layout_map(
     # Markers first, so that no label can crowd a marker out of its ring.
     step = 360.0 / len(placed)
     offsets = _offsets(max(6, width // 3), max(3, height // 3))
-    wide_offsets: list[tuple[int, int]] | None = None
+    free_cells: list[tuple[int, int]] | bool = True  # True: not listed yet
     exhausted: set[tuple[int, int]] = set()  # (ring, test) pairs that found nothing
     number = 0
     for _span, group in spans:
@@ -466,18 +485,29 @@ def layout_map(
                 # ring, later markers in it go straight to the plainer tests. On a
                 # crowded map (hundreds of relationships) this keeps drawing quick.
                 exhausted.add((entry.ring, level))
-            if spot is None:
-                # The ring is full here: use the nearest free cell anywhere.
-                if wide_offsets is None:
-                    wide_offsets = _offsets(width, height)
-                spot = next(
-                    (
-                        (x0 + dx, y0 + dy)
-                        for dx, dy in wide_offsets
-                        if canvas.free(x0 + dx, y0 + dy)
-                    ),
-                    None,
-                )
+            if spot is None and free_cells:
+                # The ring is full here: use the nearest free cell anywhere (nearest as
+                # ``_offsets`` orders them). Cells are only ever taken, never given back,
+                # so the list of free cells is kept and thinned rather than rebuilt.
+                if free_cells is True:
+                    free_cells = [
+                        (x, y)
+                        for y, cells in enumerate(canvas.taken)
+                        for x, used in enumerate(cells)
+                        if not used
+                    ]
+                taken = canvas.taken
+                free_cells = [(x, y) for x, y in free_cells if not taken[y][x]]
+                if free_cells:
+                    spot = min(
+                        free_cells,
+                        key=lambda c, x0=x0, y0=y0: (
+                            ((c[0] - x0) * 0.5) ** 2 + (c[1] - y0) ** 2,
+                            abs(c[1] - y0),
+                            c[1] - y0,
+                            c[0] - x0,
+                        ),
+                    )
             if spot is None:  # the canvas is completely full
                 out.unplaced.append(entry.key)
                 continue
@@ -627,7 +657,8 @@ class RelationshipMap(ScrollView, can_focus=True):
         Binding("l", "scroll_right", "Pan right", show=False),
     ]
 
-    selected: reactive[str | None] = reactive(None, always_update=True)
+    # A var, not a reactive: a new selection repaints only the rows it touches.
+    selected: var[str | None] = var(None, always_update=True)
     zoom: reactive[int] = reactive(0)
 
     class Selected(Message):
@@ -649,15 +680,30 @@ class RelationshipMap(ScrollView, can_focus=True):
         self.entries: list[MapEntry] = []
         self.sector_text = sector_labels()
         self.layout_result: MapLayout | None = None
-        self._strips: list[Strip] | None = None
+        self._placed: tuple[MapEntry, ...] = ()  # what ``layout_result`` was drawn from
+        # Painted rows, each made when first drawn (None: not yet, or out of date).
+        self._strips: list[Strip | None] | None = None
+        self._line_styles: dict[str, Style] = {}
         self._partial_styles: dict[str, Style] | None = None
         self._full_styles: dict[str, Style] = {}
 
     # -- data in -------------------------------------------------------------------------
 
     def set_entries(self, entries: list[MapEntry]) -> None:
-        """Show these relationships (call after every change to the session)."""
+        """Show these relationships (call after every change to the session).
+
+        When nothing on the rings changed (a relationship added without a ring yet, the
+        commonest change of all), the drawing is kept and only the waiting list changes.
+        """
         self.entries = entries
+        placed = tuple(e for e in entries if e.ring is not None)
+        layout = self.layout_result
+        if layout is not None and placed == self._placed:
+            # Those with a ring that found no room stay at the end of the list.
+            on_rings = {e.key for e in placed}
+            crowded_out = [k for k in layout.unplaced if k in on_rings]
+            layout.unplaced = [e.key for e in entries if e.ring is None] + crowded_out
+            return
         self.layout_result = None
         self._strips = None
         self.refresh()
@@ -679,25 +725,43 @@ class RelationshipMap(ScrollView, can_focus=True):
         if layout is None or (layout.width, layout.height) != (size.width, size.height):
             layout = layout_map(self.entries, size.width, size.height, sectors=self.sector_text)
             self.layout_result = layout
+            self._placed = tuple(e for e in self.entries if e.ring is not None)
             self._strips = None
             if self.virtual_size != size:
                 self.virtual_size = size
         return layout
 
-    def on_resize(self, event: events.Resize) -> None:
+    def _size_changed(self) -> None:
+        """Drawn again when next painted; only the scrollable size is set now.
+
+        (A pane settles through several sizes as it is built: laying out hundreds of
+        relationships for each of them would be wasted.)
+        """
         self.layout_result = None
         self._strips = None
-        self.current_layout()
+        size = self._canvas_size()
+        if self.virtual_size != size:
+            self.virtual_size = size
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._size_changed()
 
     def watch_zoom(self, old: int, new: int) -> None:
-        self.layout_result = None
-        self._strips = None
-        self.current_layout()
+        self._size_changed()
         self.call_after_refresh(self.scroll_to_selected)
 
-    def watch_selected(self, key: str | None) -> None:
-        self._strips = None
-        self.refresh()
+    def watch_selected(self, old: str | None, new: str | None) -> None:
+        # Only the rows of the old and the new selection are painted again.
+        layout, strips = self.layout_result, self._strips
+        if layout is not None and strips is not None:
+            for key in (old, new):
+                mark = layout.marks.get(key or "")
+                if mark is not None and 0 <= mark.y < len(strips):
+                    strips[mark.y] = None
+                    self.refresh_line(mark.y)
+        else:
+            self.refresh()
         self.call_after_refresh(self.scroll_to_selected)
 
     def notify_style_update(self) -> None:
@@ -706,9 +770,10 @@ class RelationshipMap(ScrollView, can_focus=True):
         self._partial_styles = None
 
     def scroll_to_selected(self) -> None:
-        layout = self.current_layout()
-        mark = layout.marks.get(self.selected or "")
-        if mark is None or not self.zoom:
+        if not self.zoom:  # the whole map is in view
+            return
+        mark = self.current_layout().marks.get(self.selected or "")
+        if mark is None:
             return
         left, right = mark.span
         view = self.scrollable_content_region.size
@@ -763,40 +828,49 @@ class RelationshipMap(ScrollView, can_focus=True):
             style += styles["selected"]
         return style
 
+    def _build_strip(self, row: list[Cell | None], width: int, styles: dict[str, Style]) -> Strip:
+        base = self.rich_style
+        segments: list[Segment] = []
+        run: list[str] = []
+        run_style = base
+        for cell in row:
+            if cell is None:
+                text, style = " ", base
+            elif cell.role == CONTINUED:
+                continue
+            else:
+                text, style = cell.text, self._cell_style(cell, styles)
+            if style != run_style and run:
+                segments.append(Segment("".join(run), run_style))
+                run = []
+            run_style = style
+            run.append(text)
+        if run:
+            segments.append(Segment("".join(run), run_style))
+        return Strip(segments, width)
+
     def _build_strips(self) -> list[Strip]:
+        """Every painted row of the map (the widget itself paints rows as they show)."""
         layout = self.current_layout()
         styles = self._styles()
-        base = self.rich_style
-        strips = []
-        for row in layout.grid:
-            segments: list[Segment] = []
-            run, run_style = [], base
-            for cell in row:
-                if cell is None:
-                    text, style = " ", base
-                elif cell.role == CONTINUED:
-                    continue
-                else:
-                    text, style = cell.text, self._cell_style(cell, styles)
-                if style != run_style and run:
-                    segments.append(Segment("".join(run), run_style))
-                    run = []
-                run_style = style
-                run.append(text)
-            if run:
-                segments.append(Segment("".join(run), run_style))
-            strips.append(Strip(segments, layout.width))
-        return strips
+        return [self._build_strip(row, layout.width, styles) for row in layout.grid]
 
     def render_line(self, y: int) -> Strip:
+        layout = self.current_layout()
         if self._strips is None:
-            self._strips = self._build_strips()
+            self._strips = [None] * len(layout.grid)
+            self._line_styles = self._styles()
         sx, sy = self.scroll_offset
         width = self.scrollable_content_region.width
         row = y + sy
         if row >= len(self._strips):
             return Strip.blank(width, self.rich_style)
-        return self._strips[row].crop(sx, sx + width).extend_cell_length(width, self.rich_style)
+        strip = self._strips[row]
+        if strip is None:
+            strip = self._strips[row] = self._build_strip(
+                layout.grid[row], layout.width, self._line_styles
+            )
+        return strip.crop(sx, sx + width).extend_cell_length(width, self.rich_style)
 
     # -- actions ---------------------------------------------------------------------------
 

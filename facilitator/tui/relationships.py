@@ -9,6 +9,7 @@ same relationships for sorting, filtering and checking.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from rich.style import Style
@@ -131,6 +132,7 @@ class RelationshipsPane(StagePane):
         self.flags: dict[str, list[str]] = {}
         self.entries: list[MapEntry] = []
         self.sort_column = "number"
+        self._table_stale = True  # filled when first shown
         self.sort_reverse = False
         self._by_key: dict[str, MapEntry] = {}
         self._rows: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], str]] = {}
@@ -170,6 +172,7 @@ class RelationshipsPane(StagePane):
         yield Static("", id="rel-status")
 
     def on_mount(self) -> None:
+        self.query_one("#rel-side").border_title = "Key"
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch(self.map, "zoom", lambda _zoom: self._update_status(), init=False)
         self.refresh_from_state()
@@ -178,6 +181,7 @@ class RelationshipsPane(StagePane):
     def _theme_changed(self, _theme: Any) -> None:
         # Symbols in the key and the table take their colours from the theme.
         self.__dict__.pop("_list_specs", None)  # so the key list is drawn again in full
+        self.__dict__.pop("_line_cache", None)
         self.call_after_refresh(self.refresh_from_state)
 
     @property
@@ -203,7 +207,9 @@ class RelationshipsPane(StagePane):
     def refresh_from_state(self) -> None:
         state = self.state
         self.flags = commands.relationship_flags(state)
-        self.entries = entries_from_state(state, self.flags)
+        self.entries = entries_from_state(
+            state, self.flags, cache=self.__dict__.setdefault("_entry_cache", {})
+        )
         self._by_key = {e.key: e for e in self.entries}
         rels = state.relationships
         if self.selected not in rels:
@@ -263,7 +269,9 @@ class RelationshipsPane(StagePane):
         text.append("\nRing 1 close … 4 far  ", style="dim")
         text.append("!", style=self.map.part_style("flag-warn"))
         text.append(" flag", style="dim")
-        self.query_one("#rel-legend", Static).update(text)
+        if text != self.__dict__.get("_legend_shown"):  # it changes only with the theme
+            self.__dict__["_legend_shown"] = text
+            self.query_one("#rel-legend", Static).update(text)
 
     def _fill_list(self) -> None:
         vocab = load_vocabulary()
@@ -271,9 +279,20 @@ class RelationshipsPane(StagePane):
         keylist = self.query_one(KeyList)
         placed = [e for e in self.entries if e.ring is not None]
         waiting = [e for e in self.entries if e.ring is None]
-        options: list[Option] = []
+
+        # Lines are kept from one redraw to the next: entries are frozen, so an equal
+        # entry draws an equal line (the cache is emptied when the theme changes).
+        cache: dict[MapEntry, Text] = self.__dict__.setdefault("_line_cache", {})
+        if len(cache) > 2 * len(self.entries) + 100:
+            cache.clear()
 
         def line(entry: MapEntry) -> Text:
+            kept = cache.get(entry)
+            if kept is None:
+                kept = cache[entry] = draw(entry)
+            return kept
+
+        def draw(entry: MapEntry) -> Text:
             text = Text(no_wrap=True, overflow="ellipsis")
             text.append(f"{entry.number:>2} ")
             text.append_text(self._symbol(entry))
@@ -284,42 +303,55 @@ class RelationshipsPane(StagePane):
             text.append(fit_cells(entry.name, 60))
             return text
 
+        # What each line of the list shows, cheaply comparable: (id, what it shows).
+        specs: list[tuple[str | None, Any]] = []
         if not self.entries:
-            options.append(
-                Option(Text("Nothing yet: type a name above.", style="dim"), disabled=True)
-            )
+            specs.append((None, "Nothing yet: type a name above."))
+        # The headings carry no counts (the status line below the map has them): a
+        # heading that changed would make the list measure all its lines again.
         if placed:
-            options.append(Option(Text(f"On the map ({len(placed)})", style="bold"), disabled=True))
-            options.extend(Option(line(e), id=e.key) for e in placed)
+            specs.append((None, "On the map"))
+            specs.extend((e.key, e) for e in placed)
         if waiting:
-            heading = f"Not placed yet ({len(waiting)}): press 1-4"
-            options.append(Option(Text(heading, style="bold"), disabled=True))
-            options.extend(Option(line(e), id=e.key) for e in waiting)
-        self._put_options(keylist, options)
+            specs.append((None, "Not placed yet: press 1-4"))
+            specs.extend((e.key, e) for e in waiting)
+
+        def option(spec: tuple[str | None, Any]) -> Option:
+            key, shown = spec
+            if key is not None:
+                return Option(line(shown), id=key)
+            style = "dim" if not self.entries else "bold"
+            return Option(Text(shown, style=style), disabled=True)
+
+        self._put_options(keylist, specs, option)
         self._highlight_in_list()
 
-    def _put_options(self, keylist: KeyList, options: list[Option]) -> None:
-        """Show these options, touching as little of the list as possible.
+    def _put_options(
+        self,
+        keylist: KeyList,
+        specs: list[tuple[str | None, Any]],
+        option: Callable[[tuple[str | None, Any]], Option],
+    ) -> None:
+        """Show these lines, touching as little of the list as possible.
 
         Rebuilding a list of hundreds costs a noticeable pause after every change; the
         usual change (one more relationship, new counts in the headings) needs only
         the headings renamed and the new lines added.
         """
-        new = [(o.id, str(o.prompt)) for o in options]
-        old = self.__dict__.get("_list_specs", [])
-        self.__dict__["_list_specs"] = new
-        same_shape = len(new) >= len(old) and all(
-            a[0] == b[0] for a, b in zip(old, new, strict=False)
+        old: list[tuple[str | None, Any]] = self.__dict__.get("_list_specs", [])
+        self.__dict__["_list_specs"] = specs
+        same_shape = len(specs) >= len(old) and all(
+            a[0] == b[0] for a, b in zip(old, specs, strict=False)
         )
         if not same_shape or keylist.option_count != len(old):
             keylist.clear_options()
-            keylist.add_options(options)
+            keylist.add_options([option(spec) for spec in specs])
             return
-        for index, (before, after) in enumerate(zip(old, new, strict=False)):
-            if before[1] != after[1]:
-                keylist.replace_option_prompt_at_index(index, options[index].prompt)
-        if len(new) > len(old):
-            keylist.add_options(options[len(old) :])
+        for index, (before, after) in enumerate(zip(old, specs, strict=False)):
+            if before != after:
+                keylist.replace_option_prompt_at_index(index, option(after).prompt)
+        if len(specs) > len(old):
+            keylist.add_options([option(spec) for spec in specs[len(old) :]])
 
     def _highlight_in_list(self) -> None:
         keylist = self.query_one(KeyList)
@@ -405,6 +437,15 @@ class RelationshipsPane(StagePane):
         return cells, sort_keys, haystack
 
     def _fill_table(self) -> None:
+        """Fill the table, or, while the map is showing, leave it until it is shown.
+
+        (Measuring hundreds of rows is the slowest part of a redraw; a hidden table
+        need not pay for it on every change.)
+        """
+        if not self.showing_table:
+            self._table_stale = True
+            return
+        self._table_stale = False
         table = self.table
         needle = self.query_one("#rel-filter", Input).value.casefold().strip()
         words = needle.split()
@@ -434,6 +475,7 @@ class RelationshipsPane(StagePane):
         rels = self.state.relationships
         status = self.query_one("#rel-status", Static)
         if not rels:
+            self.__dict__["_status_shown"] = None
             status.update("No relationships yet.\nType a name above and press Enter.")
             return
         waiting = sum(1 for e in self.entries if e.ring is None)
@@ -457,8 +499,10 @@ class RelationshipsPane(StagePane):
                 sel.append(f" ! {'; '.join(found)}", style="bold")
             text = sel
         text.no_wrap, text.overflow = True, "ellipsis"
-        status.update(Text.assemble(text, "\n", counts))
-        self.query_one("#rel-side").border_title = "Key"
+        content = Text.assemble(text, "\n", counts)
+        if content != self.__dict__.get("_status_shown"):
+            self.__dict__["_status_shown"] = content
+            status.update(content, layout=False)  # its size is fixed: two lines
 
     # -- selection -----------------------------------------------------------------------
 
@@ -468,7 +512,7 @@ class RelationshipsPane(StagePane):
         self.selected = key
         self.map.selected = key
         self._highlight_in_list()
-        if not from_table and key is not None:
+        if not from_table and key is not None and not self._table_stale:
             table = self.table
             try:
                 index = table.get_row_index(key)
