@@ -116,10 +116,15 @@ async def _pilot_rows(large: Path) -> list[Row]:
     rows: list[Row] = []
     app = make_app(sessions_dir=large.parent, open_path=large)
     async with app.run_test(size=(80, 24)) as pilot:
+        # Wait until the workshop is on screen (its first stage built and drawn), as
+        # a facilitator would before pressing a key.
         for _ in range(400):
             await pilot.pause(0.02)
-            if isinstance(app.screen, WorkshopScreen):
+            screen = app.screen
+            ready = isinstance(screen, WorkshopScreen) and screen.is_mounted
+            if ready and screen.current_pane().is_mounted:
                 break
+        await pilot.pause()
         started = time.perf_counter()
         await pilot.press("f4")
         await pilot.pause()

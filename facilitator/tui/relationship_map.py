@@ -732,14 +732,17 @@ class RelationshipMap(ScrollView, can_focus=True):
         return layout
 
     def _size_changed(self) -> None:
-        """Drawn again when next painted; only the scrollable size is set now.
+        """Drawn again when next painted (if the size really changed); only the
+        scrollable size is set now.
 
         (A pane settles through several sizes as it is built: laying out hundreds of
         relationships for each of them would be wasted.)
         """
-        self.layout_result = None
-        self._strips = None
         size = self._canvas_size()
+        layout = self.layout_result
+        if layout is not None and (layout.width, layout.height) != (size.width, size.height):
+            self.layout_result = None
+            self._strips = None
         if self.virtual_size != size:
             self.virtual_size = size
         self.refresh()

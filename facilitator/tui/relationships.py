@@ -214,7 +214,6 @@ class RelationshipsPane(StagePane):
         rels = state.relationships
         if self.selected not in rels:
             self.selected = self._neighbour_of_gone() if rels else None
-        self._rows = {rid: self._cached_row(rid, rel) for rid, rel in rels.items()}
         self.map.set_entries(self.entries)
         self.map.selected = self.selected
         self._fill_legend()
@@ -447,6 +446,8 @@ class RelationshipsPane(StagePane):
             return
         self._table_stale = False
         table = self.table
+        rels = self.state.relationships
+        self._rows = {rid: self._cached_row(rid, rel) for rid, rel in rels.items()}
         needle = self.query_one("#rel-filter", Input).value.casefold().strip()
         words = needle.split()
         column = [key for key, _ in COLUMNS].index(self.sort_column)
