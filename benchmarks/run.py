@@ -130,35 +130,61 @@ async def _pilot_rows(large: Path) -> list[Row]:
         await pilot.pause()
         map_ready = time.perf_counter() - started
 
-        # Pilot's own cost for a key that does nothing here.
-        overhead = []
-        for _ in range(40):
-            t = time.perf_counter()
-            await pilot.press("f24")
-            overhead.append((time.perf_counter() - t) * 1000)
+        # Typing a name then Enter. Two spans are timed for every key:
+        # - to the key's arrival at the focused text box (Pilot's own part: the key
+        #   is the same work for Pilot whatever the app then does), and to the row
+        #   being committed to the session file (what the target is about);
+        # - to Pilot's return, once the app has redrawn and gone idle again.
+        from textual.widgets import Input
 
-        # Typing a name then Enter: from the key press to the committed row.
-        box = app.screen.query_one("#rel-quick-add")
+        box = app.screen.query_one("#rel-quick-add", Input)
         box.focus()
         await pilot.pause()
-        saved = []
-        for i in range(40):
-            box.value = f"New agency {i}"
-            await pilot.pause()  # the name is typed (and drawn) before Enter is pressed
-            before = len(app.session.journal)
-            t = time.perf_counter()
-            await pilot.press("enter")
-            while len(app.session.journal) == before:
-                await asyncio.sleep(0)
-            saved.append((time.perf_counter() - t) * 1000)
-        base_p95 = _pct(overhead, 0.95)
-        p50, p95 = statistics.median(saved), _pct(saved, 0.95)
-        rows.append(Row("Pilot's own cost per key (p95)", base_p95, None, "ms", "-", None))
+        arrived: list[float] = []
+        committed: list[float] = []
+        original_on_key = Input._on_key
+        original_apply = app.session.apply
+
+        async def on_key(self, event):  # noqa: ANN001 - Textual's own signature
+            arrived.append(time.perf_counter())
+            return await original_on_key(self, event)
+
+        def apply(*args, **kwargs):
+            result = original_apply(*args, **kwargs)
+            committed.append(time.perf_counter())
+            return result
+
+        Input._on_key = on_key  # type: ignore[method-assign]
+        app.session.apply = apply  # type: ignore[method-assign]
+        try:
+            # Pilot's own cost: a key that the box receives and ignores.
+            delivery, idle = [], []
+            for _ in range(40):
+                arrived.clear()
+                t = time.perf_counter()
+                await pilot.press("f24")
+                idle.append((time.perf_counter() - t) * 1000)
+                delivery.append((arrived[0] - t) * 1000)
+            to_commit, settled = [], []
+            for i in range(40):
+                box.value = f"New agency {i}"
+                await pilot.pause()  # the name is typed (and drawn) before Enter is pressed
+                committed.clear()
+                t = time.perf_counter()
+                await pilot.press("enter")
+                settled.append((time.perf_counter() - t) * 1000)
+                to_commit.append((committed[0] - t) * 1000)
+        finally:
+            Input._on_key = original_on_key  # type: ignore[method-assign]
+            app.session.apply = original_apply  # type: ignore[method-assign]
+        base_p95 = _pct(delivery, 0.95)
+        p50, p95 = statistics.median(to_commit), _pct(to_commit, 0.95)
+        rows.append(Row("Pilot: key press to the app (p95)", base_p95, None, "ms", "-", None))
         rows.append(
             Row(
-                "Add relationship #501+: Enter to committed (median)",
+                "Add relationship #501+: Enter to committed row (median)",
                 p50,
-                statistics.median(overhead),
+                statistics.median(delivery),
                 "ms",
                 "-",
                 None,
@@ -166,12 +192,36 @@ async def _pilot_rows(large: Path) -> list[Row]:
         )
         rows.append(
             Row(
-                "Add relationship #501+: Enter to committed (p95)",
+                "Add relationship #501+: Enter to committed row (p95)",
                 p95,
                 base_p95,
                 "ms",
                 "p95 - Pilot p95 < 50 ms",
                 p95 - base_p95 < 50,
+            )
+        )
+        idle_p95 = _pct(idle, 0.95)
+        rows.append(
+            Row("Pilot: a key that does nothing, to idle (p95)", idle_p95, None, "ms", "-", None)
+        )
+        rows.append(
+            Row(
+                "Add relationship #501+: Enter to redrawn and idle (median)",
+                statistics.median(settled),
+                statistics.median(idle),
+                "ms",
+                "-",
+                None,
+            )
+        )
+        rows.append(
+            Row(
+                "Add relationship #501+: Enter to redrawn and idle (p95)",
+                _pct(settled, 0.95),
+                idle_p95,
+                "ms",
+                "-",
+                None,
             )
         )
 
@@ -197,7 +247,7 @@ async def _pilot_rows(large: Path) -> list[Row]:
             Row(
                 "Map: cost per movement key (median)",
                 statistics.median(moves),
-                statistics.median(overhead),
+                statistics.median(idle),
                 "ms",
                 "-",
                 None,
@@ -207,10 +257,10 @@ async def _pilot_rows(large: Path) -> list[Row]:
             Row(
                 "Map: cost per movement key (p95)",
                 _pct(moves, 0.95),
-                base_p95,
+                idle_p95,
                 "ms",
                 "p95 - Pilot p95 < 50 ms",
-                _pct(moves, 0.95) - base_p95 < 50,
+                _pct(moves, 0.95) - idle_p95 < 50,
             )
         )
     return rows
