@@ -1,6 +1,6 @@
-"""``python -m facilitator`` runs the same command line as ``facilitator``."""
+"""``python -m facilitator`` runs the same program as ``facilitator``."""
 
-from facilitator.cli import main
+from facilitator.launch import main
 
 if __name__ == "__main__":
     main()

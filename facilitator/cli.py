@@ -32,12 +32,9 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _run_app(sessions_dir: Path, *, open_path: Path | None = None, **kwargs: object) -> None:
-    from facilitator.tui.app import make_app
+    from facilitator.launch import run_app
 
-    app = make_app(sessions_dir=sessions_dir, open_path=open_path, **kwargs)
-    app.run()
-    if app.return_code:
-        sys.exit(app.return_code)
+    run_app(sessions_dir, open_path=open_path, **kwargs)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -46,6 +46,7 @@ class PtyApp:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self._chunks: list[bytes] = []
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)  # notified on every new chunk
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -57,8 +58,9 @@ class PtyApp:
                     data = os.read(self.fd, 65536)
                     if not data:
                         return
-                    with self._lock:
+                    with self._arrived:
                         self._chunks.append(data)
+                        self._arrived.notify_all()
             except OSError:
                 return
 
@@ -69,12 +71,22 @@ class PtyApp:
         return ANSI.sub("", raw)
 
     def wait_for(self, needle: str, timeout: float = 20.0) -> bool:
+        """Wait until ``needle`` has been printed; wakes on every chunk, so the moment
+        it returns is within a millisecond or so of the text arriving."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        seen = -1
+        while True:
+            with self._arrived:
+                count = len(self._chunks)
+                if count == seen:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._arrived.wait(min(left, 0.1))
+                    continue
+            seen = count
             if needle in self.text():
                 return True
-            time.sleep(0.05)
-        return False
 
     def type(self, text: str, delay: float = 0.02) -> None:
         for ch in text:

@@ -341,7 +341,7 @@ async def test_a_whole_conversation_then_a_follow_up_then_a_restart(tmp_path):
         assert app.session.state.info.current_stage == "conversation"
         table = app.screen.query_one("#conv-table", DataTable)
         assert table.row_count == 2
-        assert table.get_row_at(0)[3] == "✓ Finished"
+        assert str(table.get_row_at(0)[3]) == "✓ Finished"
         await pilot.press("enter")
         await pilot.pause()
         assert pane(app).step == "summary"

@@ -500,7 +500,7 @@ async def test_stage3_everything_by_keys_survives_a_restart(tmp_path):
         assert pane.query_one("#want-conversation").value is True
         table = pane.query_one("#steps")
         assert table.row_count == 1
-        assert table.get_row_at(0) == ["Invite", "Us · Amira", "soon"]
+        assert [str(cell) for cell in table.get_row_at(0)] == ["Invite", "Us · Amira", "soon"]
 
 
 async def test_wide_terminal_puts_sections_side_by_side(tmp_path):

@@ -26,7 +26,7 @@ async def test_home_lists_sessions_and_shows_the_folder(tmp_path):
         assert f"Sessions folder: {folder}" in str(home.query_one("#sessions-dir").render())
         table = home.query_one("#sessions")
         assert table.row_count == 1
-        row = table.get_row_at(0)
+        row = [str(cell) for cell in table.get_row_at(0)]
         assert row[0] == "2026-03-14" and row[1].startswith("Spring mapping w")
         assert row[2] == "Hollin Vale" and row[3] == "Setup"
 
@@ -215,7 +215,7 @@ async def test_foreign_file_in_folder_is_listed_with_its_problem(tmp_path):
         await pilot.pause()
         table = app.screen.query_one("#sessions")
         assert table.row_count == 2
-        rows = [table.get_row_at(i) for i in range(2)]
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(2)]
         bad = [i for i, row in enumerate(rows) if row[0] == "⚠ problem"]
         assert len(bad) == 1 and rows[bad[0]][1] == "notes.facilitator"
         table.move_cursor(row=bad[0])

@@ -96,6 +96,11 @@ class FacilitatorApp(Guarded, App[None]):
             report_failure(self, error)
             return True
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        """A notification. Unlike Textual's default, square brackets are shown as typed:
+        messages often quote people's words (a name, a title), never markup."""
+        super().notify(message, markup=markup, **kwargs)
+
     # -- start and stop ---------------------------------------------------------------------
 
     def on_mount(self) -> None:

@@ -9,12 +9,13 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.domain.conversation import PanelItem
 from facilitator.domain.model import PromptAnswer
 from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.tui.tables import PlainTable
 
 PANEL_HEADINGS = {
     "challenge": ("!", "Challenges"),
@@ -136,7 +137,7 @@ def panel_options(items: dict[str, list[PanelItem]], *, empty_hints: bool = True
     return options
 
 
-class ReviewTable(DataTable):
+class ReviewTable(PlainTable):
     """Earlier actions being looked back on; letters mark how each one stands."""
 
     BINDINGS = [
@@ -170,7 +171,7 @@ class ReviewTable(DataTable):
             self.post_message(self.Mark(row, "note"))
 
 
-class ConversationsTable(DataTable):
+class ConversationsTable(PlainTable):
     """The session's conversations; Enter picks one up where it was left."""
 
     BINDINGS = [

@@ -34,6 +34,7 @@ from facilitator.tui.criteria_dialogs import (
 )
 from facilitator.tui.dialogs import ConfirmDialog
 from facilitator.tui.stagepane import StagePane
+from facilitator.tui.tables import PlainTable
 
 TOTAL_ROW = "__total__"
 LEFT_COLUMN = "__left__"
@@ -71,7 +72,7 @@ def _dots_text(dots: int, width: int) -> Text:
     return Text(("●" * dots if dots <= 4 else f"{dots}●").center(width), style="bold")
 
 
-class CriteriaTable(DataTable):
+class CriteriaTable(PlainTable):
     """The eight criteria. Space (or a number 1-8) marks one; Enter or c chooses two."""
 
     BINDINGS = [
@@ -98,7 +99,7 @@ class CriteriaTable(DataTable):
         self.pane.choose_marked()
 
 
-class DotGrid(DataTable):
+class DotGrid(PlainTable):
     """People (rows) by criteria (columns): the dots each person placed."""
 
     BINDINGS = [

@@ -56,7 +56,7 @@ class MessageDialog(Guarded, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Static(self.message, classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="ok", variant="primary")
@@ -83,7 +83,7 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label(self.heading, classes="dialog-title")
+            yield Label(self.heading, classes="dialog-title", markup=False)
             with VerticalScroll(classes="form-fields"):
                 yield from self.compose_fields()
             yield Static("", id="form-error", classes="form-error", markup=False)

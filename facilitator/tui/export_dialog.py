@@ -53,7 +53,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label(f"Export {self.session_path.name}", classes="dialog-title")
+            yield Label(f"Export {self.session_path.name}", classes="dialog-title", markup=False)
             yield labelled(
                 Select(
                     [(text, fmt) for fmt, text in FORMAT_LABELS],

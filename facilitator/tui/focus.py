@@ -754,7 +754,7 @@ class DevelopPane(FocusPane):
         self.show_factors(rid)
         self.show_note(rid, "better-looks-like", force)
         box = self.query_one("#want-conversation", Checkbox)
-        box.label = f"Hold a facilitated conversation with {shorten(rel.name, 40)}"
+        box.label = Text(f"Hold a facilitated conversation with {shorten(rel.name, 40)}")
         if box.value != rel.want_conversation:
             with box.prevent(Checkbox.Changed):
                 box.value = rel.want_conversation

@@ -18,7 +18,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
-    DataTable,
     Input,
     Label,
     OptionList,
@@ -30,6 +29,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from facilitator.tui.dialogs import FormDialog, labelled
+from facilitator.tui.tables import PlainTable
 
 TICK = "✓"
 SCORE_MAX = 5
@@ -154,7 +154,9 @@ class Checklist(SelectionList[str]):
                 return
             highlighted = self.highlighted
             self.clear_options()
-            self.add_options([Selection(label, value, value in ticked) for value, label in items])
+            self.add_options(
+                [Selection(Text(label), value, value in ticked) for value, label in items]
+            )
             if items:
                 self.highlighted = min(highlighted or 0, len(items) - 1)
 
@@ -193,7 +195,7 @@ class TickBox(Checkbox):
         return TICK if self.value else " "
 
 
-class ActionTable(DataTable):
+class ActionTable(PlainTable):
     """Next steps agreed for a relationship: Enter edits, Delete removes."""
 
     BINDINGS = [
@@ -316,7 +318,7 @@ class RelationshipPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield labelled(
                 PickerSearch(placeholder="type part of a name to narrow the list", id="search"),
                 "Search",

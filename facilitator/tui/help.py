@@ -62,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
         for row in self.key_rows:
             table.add_row(*row)
         with Vertical(classes="dialog help"):
-            yield Label("Help", classes="dialog-title")
+            yield Label("Help", classes="dialog-title", markup=False)
             with VerticalScroll():
                 yield Static(table)
                 yield Static(Text(ABOUT), classes="help-about")

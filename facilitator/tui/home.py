@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 from facilitator.domain.text import shorten
 from facilitator.store.catalog import STAGE_ORDER, SessionSummary, list_sessions
 from facilitator.tui.guard import Guarded
+from facilitator.tui.tables import PlainTable
 
 STAGE_SHORT = dict(
     zip(
@@ -24,7 +25,7 @@ STAGE_SHORT = dict(
 )
 
 
-class SessionTable(DataTable):
+class SessionTable(PlainTable):
     BINDINGS = [Binding("enter", "screen.open_session", "Open", show=False)]
 
 
@@ -63,10 +64,10 @@ class HomeScreen(Guarded, Screen[None]):
         return f"Sessions folder: {self.sessions_dir}"
 
     def on_mount(self) -> None:
-        self.action_refresh()
         self.query_one(SessionTable).focus()
 
     def on_screen_resume(self) -> None:
+        # Also runs when the screen is first shown: the folder is read once, here.
         self.action_refresh()
 
     def action_refresh(self) -> None:

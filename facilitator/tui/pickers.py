@@ -26,7 +26,7 @@ class PickDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield OptionList(*[Option(text, id=oid) for oid, text in self.options])
 
     def on_mount(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -81,7 +82,7 @@ class RelationshipDialog(FormDialog):
             return Select(options, value=value, prompt=prompt, id=id, compact=True, **kw)
 
         with Vertical(classes="dialog form"):
-            yield Label(self.heading, classes="dialog-title")
+            yield Label(self.heading, classes="dialog-title", markup=False)
             with VerticalScroll(classes="form-fields"):
                 with Horizontal(classes="dialog-row"):
                     yield Label("Name", classes="field-label")
@@ -163,7 +164,7 @@ class RelationshipDialog(FormDialog):
                         yield labelled(
                             SelectionList[str](
                                 *[
-                                    (shorten(name, 60), pid, pid in chosen)
+                                    (Text(shorten(name, 60)), pid, pid in chosen)
                                     for pid, name in self.participants
                                 ],
                                 id="rel-people",

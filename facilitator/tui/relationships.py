@@ -37,6 +37,7 @@ from facilitator.tui.relationship_map import (
     flag_level,
 )
 from facilitator.tui.stagepane import StagePane
+from facilitator.tui.tables import PlainTable
 
 QUICK_ADD_KEY = "stage1.quick-add"
 
@@ -88,7 +89,7 @@ SORT_NAMES = {
 }
 
 
-class RelationshipTable(DataTable):
+class RelationshipTable(PlainTable):
     """Every relationship as a row; Enter opens its details, s changes the sort."""
 
     BINDINGS = [

@@ -6,18 +6,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from facilitator.domain import commands
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.dialogs import ConfirmDialog, ParticipantDialog
 from facilitator.tui.stagepane import StagePane
+from facilitator.tui.tables import PlainTable
 
 SESSION_INPUTS = ("title", "area", "date", "facilitator")
 
 
-class ParticipantTable(DataTable):
+class ParticipantTable(PlainTable):
     BINDINGS = [
         Binding("enter", "edit_participant", "Edit"),
         Binding("delete,backspace", "remove_participant", "Remove"),

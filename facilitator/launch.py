@@ -1,0 +1,72 @@
+"""The ``facilitator`` program's entry point.
+
+Plain ``facilitator`` (perhaps with ``--sessions-dir`` or ``--questions``) opens the
+app, which is what a facilitator runs in front of a group: it goes straight there,
+without loading the command-line library. Everything else (a command, ``--help``,
+``--version``, a mistake to explain) goes to the full command line in
+:mod:`facilitator.cli`, which also opens the app the same way.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP_OPTIONS = ("--sessions-dir", "--questions")
+
+
+def app_options(argv: list[str]) -> dict[str, str] | None:
+    """The options when ``argv`` only asks for the app and every value is sound.
+
+    ``None`` means "let the full command line deal with it" (a command, another
+    option, a repeated option, a value it would refuse), so that every message and
+    exit code comes from one place.
+    """
+    found: dict[str, str] = {}
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        name, eq, value = arg.partition("=")
+        if name not in APP_OPTIONS or name in found:
+            return None
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        if not value:
+            return None
+        found[name] = value
+    sessions = found.get("--sessions-dir")
+    if sessions is not None and Path(sessions).exists() and not Path(sessions).is_dir():
+        return None
+    questions = found.get("--questions")
+    if questions is not None and not Path(questions).is_file():
+        return None
+    return found
+
+
+def run_app(sessions_dir: Path, *, open_path: Path | None = None, **kwargs: object) -> None:
+    """Run the app on a sessions folder; exit with its return code if it failed."""
+    from facilitator.tui.app import make_app
+
+    app = make_app(sessions_dir=sessions_dir, open_path=open_path, **kwargs)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    options = app_options(args)
+    if options is None:
+        from facilitator.cli import main as cli
+
+        cli.main(args=args, prog_name="facilitator")
+        return
+    from facilitator.store.catalog import resolve_sessions_dir
+
+    questions = options.get("--questions")
+    run_app(
+        resolve_sessions_dir(options.get("--sessions-dir")),
+        questions=Path(questions) if questions else None,
+    )
