@@ -10,6 +10,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from facilitator import __version__
 from facilitator.cli import main
@@ -176,3 +178,58 @@ def test_anonymised_export_has_no_names(run, tmp_path):
         for person in session.state.participants.values():
             assert person.name not in text
         assert session.state.info.area not in text
+
+
+# -- the program's entry point: straight to the app, or the full command line ---------------
+
+
+def test_app_options_take_only_what_opens_the_app(tmp_path):
+    from facilitator.launch import app_options
+
+    bank = tmp_path / "bank.toml"
+    bank.write_text("")
+    folder = tmp_path / "sessions"
+    assert app_options([]) == {}
+    assert app_options(["--sessions-dir", str(folder)]) == {"--sessions-dir": str(folder)}
+    assert app_options([f"--sessions-dir={folder}", "--questions", str(bank)]) == {
+        "--sessions-dir": str(folder),
+        "--questions": str(bank),
+    }
+    # Anything else is the full command line's to answer (and to explain).
+    for argv in (
+        ["list"],
+        ["--help"],
+        ["--version"],
+        ["--sessions-dir"],
+        ["--sessions-dir", "--questions", str(bank)],
+        ["--sessions-dir", "a", "--sessions-dir", "b"],
+        ["--sessions-dir="],
+        ["--questions", str(tmp_path / "missing.toml")],
+        ["--sessions-dir", str(bank)],  # a file, not a folder
+        ["--sessions-dir", str(folder), "demo"],
+    ):
+        assert app_options(argv) is None, argv
+
+
+@given(st.lists(st.sampled_from(["--sessions-dir", "--questions", "x", "-h", "list", "="])))
+def test_app_options_never_takes_more_than_its_two_options(argv):
+    from facilitator.launch import APP_OPTIONS, app_options
+
+    found = app_options(argv)
+    if found is not None:
+        assert set(found) <= set(APP_OPTIONS)
+        assert all(value and not value.startswith("-") for value in found.values())
+        assert not [a for a in argv if a not in APP_OPTIONS and a not in found.values()]
+
+
+def test_entry_point_hands_commands_to_the_command_line(tmp_path, capsys):
+    from facilitator.launch import main as launch
+
+    with pytest.raises(SystemExit) as stopped:
+        launch(["--version"])
+    assert stopped.value.code == 0
+    assert __version__ in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stopped:
+        launch(["--sessions-dir", str(tmp_path), "list", "--json"])
+    assert stopped.value.code == 0
+    assert json.loads(capsys.readouterr().out)["sessions"] == []
