@@ -24,11 +24,15 @@ async def test_home_lists_sessions_and_shows_the_folder(tmp_path):
         home = app.screen
         assert isinstance(home, HomeScreen)
         assert f"Sessions folder: {folder}" in str(home.query_one("#sessions-dir").render())
-        table = home.query_one("#sessions")
-        assert table.row_count == 1
-        row = [str(cell) for cell in table.get_row_at(0)]
-        assert row[0] == "2026-03-14" and row[1].startswith("Spring mapping w")
-        assert row[2] == "Hollin Vale" and row[3] == "Setup"
+        listing = home.query_one("#sessions")
+        assert listing.option_count == 1
+        line = str(listing.get_option_at_index(0).prompt)
+        assert line.startswith("2026-03-14 Spring mapping workshop ")
+        assert " Hollin Vale " in line and " Setup " in line
+        heading = str(home.query_one("#sessions-heading").render())
+        # The columns line up under their headings.
+        assert heading.index("Title") == line.index("Spring") + 1
+        assert heading.index("Area") == line.index("Hollin") + 1
 
 
 async def test_new_session_from_home_creates_a_private_file_and_opens_it(tmp_path):
@@ -213,12 +217,12 @@ async def test_foreign_file_in_folder_is_listed_with_its_problem(tmp_path):
     app = _home_app(folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#sessions")
-        assert table.row_count == 2
-        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(2)]
-        bad = [i for i, row in enumerate(rows) if row[0] == "⚠ problem"]
-        assert len(bad) == 1 and rows[bad[0]][1] == "notes.facilitator"
-        table.move_cursor(row=bad[0])
+        listing = app.screen.query_one("#sessions")
+        assert listing.option_count == 2
+        rows = [str(listing.get_option_at_index(i).prompt).split() for i in range(2)]
+        bad = [i for i, row in enumerate(rows) if row[:2] == ["⚠", "problem"]]
+        assert len(bad) == 1 and rows[bad[0]][2] == "notes.facilitator"
+        listing.highlighted = bad[0]
         await pilot.pause()
         detail = str(app.screen.query_one("#session-detail").render())
         assert "not a facilitator session" in detail

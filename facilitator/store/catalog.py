@@ -139,6 +139,10 @@ def _check_ids(path: Path, app_id: int, version: int) -> None:
         )
 
 
+COUNTED = ("participant", "relationship", "conversation", "action", "event")
+"""The tables whose rows a summary counts."""
+
+
 def _summarise(conn: sqlite3.Connection, path: Path, check: bool) -> SessionSummary:
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -151,30 +155,30 @@ def _summarise(conn: sqlite3.Connection, path: Path, check: bool) -> SessionSumm
                 "from the sessions folder's .backups instead.",
                 path,
             )
-    conn.execute("BEGIN")
+    # One statement (one snapshot of the file) for everything the summary needs.
     row = conn.execute(
-        "SELECT title, area, date, current_stage FROM session_info WHERE id = 1"
+        "SELECT title, area, date, current_stage,"
+        " (SELECT group_concat(stage, char(31)) FROM (SELECT DISTINCT stage FROM event)),"
+        " (SELECT at FROM event ORDER BY seq DESC LIMIT 1),"
+        + ",".join(f" (SELECT count(*) FROM {table})" for table in COUNTED)
+        + " FROM session_info WHERE id = 1"
     ).fetchone()
     if row is None:
         raise err.CorruptFileError(
             f"{path.name} is damaged: its session details are missing.", path
         )
-    title, area, date, current = row
-    stages = {r[0] for r in conn.execute("SELECT DISTINCT stage FROM event")}
+    title, area, date, current, stage_list, last_at, *numbers = row
+    stages = set(stage_list.split("\x1f")) if stage_list else set()
     stages.add(current)
     furthest = max((s for s in stages if s in STAGE_ORDER), key=STAGE_ORDER.index, default="setup")
-    last = conn.execute("SELECT at FROM event ORDER BY seq DESC LIMIT 1").fetchone()
-    counts = {}
-    for table in ("participant", "relationship", "conversation", "action", "event"):
-        counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    conn.execute("ROLLBACK")
+    counts = dict(zip(COUNTED, numbers, strict=True))
     return SessionSummary(
         path=str(path),
         title=title,
         area=area,
         date=date,
         furthest_stage=furthest,
-        last_change=last[0] if last else "",
+        last_change=last_at or "",
         schema_version=version,
         counts=counts,
     )

@@ -116,7 +116,7 @@ class FacilitatorApp(Guarded, App[None]):
         else:
             # Load the database layer in the background once the home screen is up
             # (not before: the import would compete with painting the first frame).
-            self.set_timer(0.3, self._start_warm_up)
+            self.set_timer(1.0, self._start_warm_up)
 
     def _start_warm_up(self) -> None:
         self.run_worker(self._warm_up, thread=True, exit_on_error=False, group="warm-up")

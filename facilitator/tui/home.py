@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Label, Static
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
-from facilitator.domain.text import shorten
 from facilitator.store.catalog import STAGE_ORDER, SessionSummary, list_sessions
 from facilitator.tui.guard import Guarded
-from facilitator.tui.tables import PlainTable
 
 STAGE_SHORT = dict(
     zip(
@@ -25,8 +25,35 @@ STAGE_SHORT = dict(
 )
 
 
-class SessionTable(PlainTable):
-    BINDINGS = [Binding("enter", "screen.open_session", "Open", show=False)]
+class SessionList(OptionList):
+    """One line per session file, in columns under a heading.
+
+    A list of lines rather than a table: the home screen is the first thing drawn
+    when the app starts, and a table of cells costs several times as much to draw.
+    """
+
+
+EMPTY_HINT = "No sessions here yet. Press n to start one."
+
+
+def _columns(width: int) -> tuple[int, int, int, int, int]:
+    """Widths of date, title, area, stage and last change for a list ``width`` wide."""
+    date, stage, when = 10, 12, 12
+    room = max(24, width - (date + stage + when) - 4)
+    area = min(max(room // 3, 12), 30)
+    return date, room - area, area, stage, when
+
+
+def _cell(value: str, width: int) -> str:
+    """``value`` in exactly ``width`` cells: padded, or cut short with "…"."""
+    value = " ".join(value.split())
+    if cell_len(value) > width:
+        return set_cell_size(value, width - 1) + "…"
+    return set_cell_size(value, width)
+
+
+def _row(values: tuple[str, ...], widths: tuple[int, ...]) -> str:
+    return " ".join(_cell(v, w) for v, w in zip(values, widths, strict=True))
 
 
 class HomeScreen(Guarded, Screen[None]):
@@ -44,63 +71,77 @@ class HomeScreen(Guarded, Screen[None]):
         super().__init__()
         self.sessions_dir = sessions_dir
         self.sessions: list[SessionSummary] = []
+        self._shown = False  # shown once already (resuming, not starting)
+        self._width = 0  # the width the list was laid out for
 
     def compose(self) -> ComposeResult:
+        # The folder is read here, so that the very first frame shows the sessions.
+        self.sessions = list_sessions(self.sessions_dir)
+        self._width = self._list_width()
+        heading, options = self._lines(self._width)
         yield Static("[b]facilitator[/b] · relationship-mapping workshops", id="home-title")
         yield Label(self.folder_label(), id="sessions-dir", markup=False)
-        table = SessionTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Date", "Title", "Area", "Reached", "Last change")
-        yield table
-        yield Static("", id="empty-hint", markup=False)
+        yield Static(heading, id="sessions-heading", markup=False)
+        yield SessionList(*options, id="sessions")
+        yield Static(EMPTY_HINT, id="empty-hint", markup=False)
         yield Static("", id="session-detail", markup=False)
-        with Horizontal(id="home-buttons"):
-            yield Button("New", id="new", variant="primary")
-            yield Button("Open", id="open")
-            yield Button("Replay", id="replay", tooltip="Watch the session unfold again")
-            yield Button("Export", id="export", tooltip="Notes, map or data to share")
         yield Footer()
 
     def folder_label(self) -> str:
         return f"Sessions folder: {self.sessions_dir}"
 
     def on_mount(self) -> None:
-        self.query_one(SessionTable).focus()
+        self._show_empty_hint()
+        self.query_one(SessionList).focus()
 
     def on_screen_resume(self) -> None:
-        # Also runs when the screen is first shown: the folder is read once, here.
-        self.action_refresh()
+        # Coming back from a session (or a dialog): the folder may have changed.
+        # (The first time, compose has only just read it.)
+        if self._shown:
+            self.action_refresh()
+        self._shown = True
+
+    def on_resize(self) -> None:
+        if self.sessions and self._list_width() != self._width:
+            self._fill()
 
     def action_refresh(self) -> None:
         self.sessions = list_sessions(self.sessions_dir)
-        table = self.query_one(SessionTable)
-        table.clear()
-        width = max(self.size.width, 80)
-        title_w = max(16, width - 60)
+        self._fill()
+        self._show_empty_hint()
+
+    def _show_empty_hint(self) -> None:
+        self.query_one("#empty-hint").display = not self.sessions
+        self.query_one("#sessions-heading").display = bool(self.sessions)
+
+    def _list_width(self) -> int:
+        return (self.size.width or self.app.size.width or 80) - 4
+
+    def _lines(self, width: int) -> tuple[Text, list[Option]]:
+        widths = _columns(width)
+        heading = ("Date", "Title", "Area", "Reached", "Last change")
+        lines = []
         for s in self.sessions:
             if s.problem:
-                name = Path(s.path).name
-                table.add_row("⚠ problem", shorten(name, title_w), "", "", "", key=s.path)
-                continue
-            table.add_row(
-                s.date,
-                shorten(s.title, title_w),
-                shorten(s.area, 14),
-                STAGE_SHORT.get(s.furthest_stage, s.furthest_stage),
-                _when(s.last_change),
-                key=s.path,
-            )
-        hint = self.query_one("#empty-hint", Static)
-        if self.sessions:
-            hint.update("")
-            hint.display = False
-        else:
-            hint.display = True
-            hint.update("No sessions here yet. Press n to start one.")
-        has = bool(self.sessions)
-        for button in ("#open", "#replay", "#export"):
-            self.query_one(button, Button).disabled = not has
+                values = ("⚠ problem", Path(s.path).name, "", "", "")
+            else:
+                stage = STAGE_SHORT.get(s.furthest_stage, s.furthest_stage)
+                values = (s.date, s.title, s.area, stage, _when(s.last_change))
+            lines.append(Option(Text(_row(values, widths), no_wrap=True), id=s.path))
+        return Text(" " + _row(heading, widths)), lines
 
-    @on(DataTable.RowHighlighted, "#sessions")
+    def _fill(self) -> None:
+        listing = self.query_one(SessionList)
+        self._width = self._list_width()
+        heading, lines = self._lines(self._width)
+        self.query_one("#sessions-heading", Static).update(heading)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options(lines)
+        if lines:
+            listing.highlighted = min(highlighted or 0, len(lines) - 1)
+
+    @on(OptionList.OptionHighlighted, "#sessions")
     def _highlighted(self) -> None:
         chosen = self.selected()
         detail = self.query_one("#session-detail", Static)
@@ -111,11 +152,15 @@ class HomeScreen(Guarded, Screen[None]):
         else:
             detail.update(f"File: {Path(chosen.path).name}")
 
+    @on(OptionList.OptionSelected, "#sessions")
+    def _chosen(self) -> None:
+        self.action_open_session()
+
     def selected(self) -> SessionSummary | None:
-        table = self.query_one(SessionTable)
-        if not self.sessions or table.cursor_row < 0:
+        index = self.query_one(SessionList).highlighted
+        if not self.sessions or index is None:
             return None
-        return self.sessions[min(table.cursor_row, len(self.sessions) - 1)]
+        return self.sessions[min(index, len(self.sessions) - 1)]
 
     def action_new_session(self) -> None:
         self.app.action_new_session()
@@ -145,22 +190,6 @@ class HomeScreen(Guarded, Screen[None]):
             self.app.notify(chosen.problem, severity="error")
             return
         self.app.push_screen(ExportDialog(Path(chosen.path)))
-
-    @on(Button.Pressed, "#new")
-    def _new(self) -> None:
-        self.action_new_session()
-
-    @on(Button.Pressed, "#open")
-    def _open(self) -> None:
-        self.action_open_session()
-
-    @on(Button.Pressed, "#replay")
-    def _replay(self) -> None:
-        self.action_replay()
-
-    @on(Button.Pressed, "#export")
-    def _export(self) -> None:
-        self.action_export()
 
 
 def _when(iso: str) -> str:

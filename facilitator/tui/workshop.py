@@ -46,6 +46,8 @@ def make_pane(stage_id: str) -> StagePane:
 class WorkshopScreen(Guarded, Screen[None]):
     """A session being run: everything typed is saved as it is typed."""
 
+    CSS_PATH = "workshop.tcss"  # the stages' look, read when a session first opens
+
     BINDINGS = [
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change"),
         Binding("ctrl+pagedown", "next_stage", "Next stage", show=False),
