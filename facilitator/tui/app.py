@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from facilitator.store.catalog import ensure_sessions_dir
 from facilitator.store.errors import SessionFileError
 from facilitator.tui.guard import Guarded, raising, report_failure
-from facilitator.tui.home import HomeScreen
+from facilitator.tui.home import EarlyListing, HomeScreen
 
 PROJECTOR_THEMES = (
     Theme(
@@ -85,6 +85,11 @@ class FacilitatorApp(Guarded, App[None]):
         self.session: Any = None  # the open SessionFile, if any
         self._theme_before_projector = "textual-dark"
         self.failures: list[BaseException] = []  # problems reported instead of crashing
+        # The home screen's list of sessions is read while Textual starts up (SQLite
+        # works outside Python's lock), so the first frame can show it sooner.
+        self._early_listing = (
+            EarlyListing(sessions_dir) if open_path is None and replay_path is None else None
+        )
 
     async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
         """Run an action; a failure is reported to the facilitator, not fatal."""
@@ -107,7 +112,8 @@ class FacilitatorApp(Guarded, App[None]):
         for theme in PROJECTOR_THEMES:
             self.register_theme(theme)
         ensure_sessions_dir(self.sessions_dir)
-        self.push_screen(HomeScreen(self.sessions_dir))
+        self.push_screen(HomeScreen(self.sessions_dir, early=self._early_listing))
+        self._early_listing = None
         self._install_signal_handlers()
         if self.open_path is not None:
             self.open_session(self.open_path)

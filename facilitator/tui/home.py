@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
@@ -56,6 +57,32 @@ def _row(values: tuple[str, ...], widths: tuple[int, ...]) -> str:
     return " ".join(_cell(v, w) for v, w in zip(values, widths, strict=True))
 
 
+class EarlyListing:
+    """The folder's sessions, read on a thread of their own from the moment it is made.
+
+    ``result()`` waits for the reading and returns it, or raises what it raised.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._found: list[SessionSummary] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._read, name="list-sessions", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            self._found = list_sessions(self._folder)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks
+            self._error = exc
+
+    def result(self) -> list[SessionSummary]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._found or []
+
+
 class HomeScreen(Guarded, Screen[None]):
     """Lists the workshop sessions in the sessions folder."""
 
@@ -67,16 +94,18 @@ class HomeScreen(Guarded, Screen[None]):
         Binding("f5", "refresh", "Refresh", show=False),
     ]
 
-    def __init__(self, sessions_dir: Path) -> None:
+    def __init__(self, sessions_dir: Path, *, early: EarlyListing | None = None) -> None:
         super().__init__()
         self.sessions_dir = sessions_dir
+        self._early = early
         self.sessions: list[SessionSummary] = []
         self._shown = False  # shown once already (resuming, not starting)
         self._width = 0  # the width the list was laid out for
 
     def compose(self) -> ComposeResult:
         # The folder is read here, so that the very first frame shows the sessions.
-        self.sessions = list_sessions(self.sessions_dir)
+        early, self._early = self._early, None
+        self.sessions = early.result() if early else list_sessions(self.sessions_dir)
         self._width = self._list_width()
         heading, options = self._lines(self._width)
         yield Static("[b]facilitator[/b] · relationship-mapping workshops", id="home-title")
