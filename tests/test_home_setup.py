@@ -343,3 +343,26 @@ async def test_projector_mode_hides_the_footer_and_switches_theme(tmp_path):
         await pilot.pause()
         assert app.theme == "textual-dark"
         assert app.screen.query_one("Footer").styles.display != "none"
+
+
+async def test_unreadable_folder_is_said_plainly_and_the_app_keeps_running(tmp_path, monkeypatch):
+    import facilitator.tui.home as home_module
+
+    folder = tmp_path / "sessions"
+    new_session_file(folder)
+
+    def refuse(_folder):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(home_module, "list_sessions", refuse)
+    app = _home_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        hint = str(app.screen.query_one("#empty-hint").render())
+        assert "cannot be read: Permission denied" in hint
+        # Once it can be read again, F5 lists it.
+        monkeypatch.undo()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.screen.query_one("#sessions").option_count == 1
+        assert not app.screen.query_one("#empty-hint").display

@@ -101,11 +101,11 @@ class HomeScreen(Guarded, Screen[None]):
         self.sessions: list[SessionSummary] = []
         self._shown = False  # shown once already (resuming, not starting)
         self._width = 0  # the width the list was laid out for
+        self._problem = ""  # why the folder could not be read, if it could not
 
     def compose(self) -> ComposeResult:
         # The folder is read here, so that the very first frame shows the sessions.
-        early, self._early = self._early, None
-        self.sessions = early.result() if early else list_sessions(self.sessions_dir)
+        self.sessions = self._read_folder()
         self._width = self._list_width()
         heading, options = self._lines(self._width)
         yield Static("[b]facilitator[/b] · relationship-mapping workshops", id="home-title")
@@ -134,13 +134,26 @@ class HomeScreen(Guarded, Screen[None]):
         if self.sessions and self._list_width() != self._width:
             self._fill()
 
+    def _read_folder(self) -> list[SessionSummary]:
+        """The sessions in the folder; none (and a message saying why) if it cannot be read."""
+        early, self._early = self._early, None
+        try:
+            found = early.result() if early else list_sessions(self.sessions_dir)
+        except OSError as exc:
+            self._problem = f"The sessions folder cannot be read: {exc.strerror or exc}."
+            return []
+        self._problem = ""
+        return found
+
     def action_refresh(self) -> None:
-        self.sessions = list_sessions(self.sessions_dir)
+        self.sessions = self._read_folder()
         self._fill()
         self._show_empty_hint()
 
     def _show_empty_hint(self) -> None:
-        self.query_one("#empty-hint").display = not self.sessions
+        hint = self.query_one("#empty-hint", Static)
+        hint.update(self._problem or EMPTY_HINT)
+        hint.display = not self.sessions
         self.query_one("#sessions-heading").display = bool(self.sessions)
 
     def _list_width(self) -> int:
