@@ -33,6 +33,8 @@ async def test_home_lists_sessions_and_shows_the_folder(tmp_path):
         # The columns line up under their headings.
         assert heading.index("Title") == line.index("Spring") + 1
         assert heading.index("Area") == line.index("Hollin") + 1
+        # The detail line names the highlighted file from the start.
+        assert "File: 2026-03-14-" in str(home.query_one("#session-detail").render())
 
 
 async def test_new_session_from_home_creates_a_private_file_and_opens_it(tmp_path):
@@ -366,3 +368,42 @@ async def test_unreadable_folder_is_said_plainly_and_the_app_keeps_running(tmp_p
         await pilot.pause()
         assert app.screen.query_one("#sessions").option_count == 1
         assert not app.screen.query_one("#empty-hint").display
+
+
+async def test_session_list_moves_by_keys_and_opens_by_enter_or_click(tmp_path):
+    folder = tmp_path / "sessions"
+    paths = [
+        new_session_file(folder, title=f"Workshop number {i}", name=f"w{i:02d}.facilitator")
+        for i in range(30)
+    ]
+    app = _home_app(folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        listing = home.query_one("#sessions")
+        assert listing.option_count == 30 and listing.highlighted == 0
+        await pilot.press("down", "down", "up")
+        assert listing.highlighted == 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert listing.highlighted == 29
+        assert listing.scroll_offset.y > 0  # the last line was scrolled into view
+        chosen = home.selected()
+        assert f"File: {chosen.path.rsplit('/', 1)[1]}" in str(
+            home.query_one("#session-detail").render()
+        )
+        await pilot.press("home", "pagedown")
+        assert listing.highlighted > 10  # a page further on
+        await pilot.press("home", "down", "down", "down")
+        assert listing.highlighted == 3
+        await pilot.press("enter")
+        await wait_for_workshop(pilot)
+        assert str(app.session.path) == home.sessions[3].path
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.screen is home
+        # A click on a line opens that session.
+        await pilot.click("#sessions", offset=(5, 2))
+        await wait_for_workshop(pilot)
+        assert str(app.session.path) == home.sessions[2 + listing.scroll_offset.y].path
+    assert len(paths) == 30

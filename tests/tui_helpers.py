@@ -18,7 +18,7 @@ def fixed_clock() -> str:
 def new_session_file(folder: Path, title: str = "Spring mapping workshop", **kw) -> Path:
     """Create a session file with a fixed date and clock; returns its path (file closed)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "2026-03-14-spring-mapping-workshop.facilitator"
+    path = folder / kw.pop("name", "2026-03-14-spring-mapping-workshop.facilitator")
     session = SessionFile.create(
         path,
         title=title,

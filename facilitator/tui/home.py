@@ -47,7 +47,7 @@ def _columns(width: int) -> tuple[int, int, int, int, int]:
 
 def _cell(value: str, width: int) -> str:
     """``value`` in exactly ``width`` cells: padded, or cut short with "…"."""
-    value = " ".join(value.split())
+    value = "".join(ch for ch in " ".join(value.split()) if ch.isprintable())
     if cell_len(value) > width:
         return set_cell_size(value, width - 1) + "…"
     return set_cell_size(value, width)
