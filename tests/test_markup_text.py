@@ -92,6 +92,25 @@ async def test_markup_like_words_show_as_typed_on_every_screen(tmp_path):
         seen.append(visible(app.export_screenshot()))
         await pilot.press("escape")
         await pilot.pause()
+        # Pick lists name relationships and people too.
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("ctrl+y")
+        await pilot.pause(0.2)
+        seen.append(visible(app.export_screenshot()))
+        await pilot.press("escape")
+        await pilot.pause()
+        from facilitator.tui.pickers import PickDialog
+
+        people = [(pid, p.name) for pid, p in app.session.state.participants.items()]
+        app.push_screen(PickDialog("Who from the room?", people))
+        await pilot.pause(0.2)
+        picked = visible(app.export_screenshot())
+        assert picked.count(HOSTILE) >= 3
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
         # Undo says what it took back, naming the relationship.
         pane.action_toggle_view()
         await pilot.pause()

@@ -55,6 +55,7 @@ from facilitator.tui.conversation_widgets import (
 from facilitator.tui.dialogs import ConfirmDialog, MessageDialog
 from facilitator.tui.pickers import PickDialog
 from facilitator.tui.stagepane import StagePane
+from facilitator.tui.tables import plain
 
 #: The clock the section timer reads. Tests replace it so that screenshots stand still.
 monotonic = time.monotonic
@@ -599,7 +600,7 @@ class ConversationPane(StagePane):
             names += [a.name for _, a in people]
             listing = self.query_one(f"#attendees-{side}", ItemList)
             if people:
-                listing.replace([Option(a.name, id=aid) for aid, a in people])
+                listing.replace([Option(plain(a.name), id=aid) for aid, a in people])
             else:
                 listing.replace([Option("nobody yet", disabled=True)])
             add = self.query_one(f"#attendee-{side}", Input)

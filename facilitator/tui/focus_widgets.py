@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from facilitator.tui.dialogs import FormDialog, labelled
-from facilitator.tui.tables import PlainTable
+from facilitator.tui.tables import PlainTable, plain
 
 TICK = "✓"
 SCORE_MAX = 5
@@ -340,7 +340,7 @@ class RelationshipPicker(ModalScreen[str | None]):
         ]
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(text, id=oid) for oid, text in shown])
+        options.add_options([Option(plain(text), id=oid) for oid, text in shown])
         ids = [oid for oid, _ in shown]
         if ids:
             options.highlighted = ids.index(self.current) if self.current in ids else 0

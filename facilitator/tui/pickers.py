@@ -11,6 +11,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.tui.tables import plain
 
 
 class PickDialog(ModalScreen[str | None]):
@@ -27,7 +28,7 @@ class PickDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*[Option(text, id=oid) for oid, text in self.options])
+            yield OptionList(*[Option(plain(text), id=oid) for oid, text in self.options])
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
