@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from facilitator.tui.stagepane import StagePane
 
@@ -27,7 +27,10 @@ class NotesPane(StagePane):
     def compose(self) -> ComposeResult:
         yield Static("", id="notes-heading", classes="section-heading", markup=False)
         with VerticalScroll(id="notes-scroll"):
-            yield Markdown(id="notes-markdown")
+            # One widget drawing the whole document: Textual's Markdown widget makes a
+            # widget of every paragraph, bullet and table cell (over 600 for a real
+            # workshop), which made moving to and from this stage take seconds.
+            yield Static("", id="notes-markdown")
 
     def on_mount(self) -> None:
         self._dirty = True
@@ -51,7 +54,9 @@ class NotesPane(StagePane):
         self.query_one("#notes-heading", Static).update(
             f"{heading} · ctrl+r to export · a to switch names on or off"
         )
-        self.query_one("#notes-markdown", Markdown).update(text)
+        from rich.markdown import Markdown
+
+        self.query_one("#notes-markdown", Static).update(Markdown(text, hyperlinks=False))
 
     def action_toggle_anonymised(self) -> None:
         self.anonymised = not self.anonymised

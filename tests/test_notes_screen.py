@@ -1,0 +1,52 @@
+"""The Notes stage: the notes people take away, kept up to date, with or without names."""
+
+from __future__ import annotations
+
+import re
+
+from facilitator.demo import build_demo
+from facilitator.domain import commands
+from facilitator.tui.app import make_app
+from tests.tui_helpers import wait_for_workshop
+
+
+def visible(app) -> str:
+    text = re.sub(r"<[^>]+>", "", app.export_screenshot())
+    return text.replace("&#160;", " ").replace("&#x27;", "'").replace("&amp;", "&")
+
+
+async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path):
+    path = tmp_path / "sessions" / "demo.facilitator"
+    path.parent.mkdir()
+    build_demo(path).close()
+    app = make_app(sessions_dir=path.parent, open_path=path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f8")
+        await pilot.pause(0.3)
+        shown = visible(app)
+        assert "Notes preview · ctrl+r to export" in shown
+        assert "Wrenhollow relationship mapping workshop" in shown
+        assert "Maureen Oakley" in shown
+        # A preview is one widget, however long the notes (a widget per paragraph and
+        # table cell made moving between stages take seconds).
+        pane = app.screen.current_pane()
+        assert len(list(pane.walk_children())) < 10
+
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        shown = visible(app)
+        assert "Notes preview, anonymised" in shown
+        assert "Maureen Oakley" not in shown and "Participant 1" in shown
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        assert "Maureen Oakley" in visible(app)
+
+        # A change anywhere shows in the notes when they are next looked at.
+        state = app.session.state
+        app.session.apply(commands.update_session(state, title="Spring review in Wrenhollow"))
+        app.screen.refresh_panes()
+        await pilot.press("f2")
+        await pilot.press("f8")
+        await pilot.pause(0.3)
+        assert "Spring review in Wrenhollow" in visible(app)
