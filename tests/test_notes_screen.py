@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from facilitator.demo import build_demo
 from facilitator.domain import commands
 from facilitator.tui.app import make_app
@@ -50,3 +53,20 @@ async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path
         await pilot.press("f8")
         await pilot.pause(0.3)
         assert "Spring review in Wrenhollow" in visible(app)
+
+
+@given(st.lists(st.sampled_from(["", "- a point", "| a | b |", "## Heading", "text"]), max_size=80))
+def test_preview_is_whole_or_cut_at_a_blank_line_with_a_word_on_the_rest(lines):
+    from facilitator.tui.notes import preview_text
+
+    text = "\n".join(lines)
+    shown = preview_text(text, limit=30)
+    if len(text.splitlines()) <= 30:
+        assert shown == text
+        return
+    kept = shown.splitlines()[:-2]
+    assert text.splitlines()[: len(kept)] == kept
+    assert len(kept) <= 30
+    assert kept[-1].strip() == "" or len(kept) == 15  # a blank line, or half the limit
+    rest = len(text.splitlines()) - len(kept)
+    assert shown.splitlines()[-1].startswith(f"*The preview stops here: {rest:,} more lines.")

@@ -145,23 +145,73 @@ def _agency_aliases(state: SessionState, names: _Names) -> dict[str, str]:
     return aliases
 
 
-def _pattern(names: _Names, parts: dict[str, str]) -> tuple[re.Pattern[str] | None, list[str]]:
-    """One regular expression matching every name, longest first, and the alias per group."""
-    entries: list[tuple[int, str, str]] = []
+class _Scrubber:
+    """Replaces every name in a text with its alias, longest name first.
+
+    The rule is that of one regular expression holding every name as an alternative,
+    tried at each position in turn (see ``_pattern``), but faster: with hundreds of
+    names, trying them all at every character took over a minute for a large session.
+    At a position holding an ASCII character only the names that can start with it are
+    tried (in the same order); anywhere else every name is, as before, so that case
+    folding beyond ASCII (such as the Kelvin sign matching "k") behaves exactly alike.
+    """
+
+    def __init__(self, entries: list[tuple[str, str, str]]) -> None:
+        # entries: (first character, regular expression, alias), longest name first
+        self.aliases = [alias for _, _, alias in entries]
+        every = list(range(len(entries)))
+        anywhere = [i for i, (first, _, _) in enumerate(entries) if not first.isascii()]
+        starting: dict[str, list[int]] = {}
+        for i, (first, _, _) in enumerate(entries):
+            if first.isascii():
+                starting.setdefault(first.lower(), []).append(i)
+
+        def compiled(indexes: list[int]) -> re.Pattern[str] | None:
+            if not indexes:
+                return None
+            return re.compile("|".join(f"(?P<n{i}>{entries[i][1]})" for i in sorted(indexes)))
+
+        self.every = compiled(every)
+        self.anywhere = compiled(anywhere)
+        self.by_first = {c: compiled(found + anywhere) for c, found in starting.items()}
+
+    def __call__(self, text: str) -> str:
+        if self.every is None or not text:
+            return text
+        pieces: list[str] = []
+        pos = last = 0
+        end = len(text)
+        by_first, anywhere, every = self.by_first, self.anywhere, self.every
+        while pos < end:
+            ch = text[pos]
+            pattern = by_first.get(ch.lower(), anywhere) if ch.isascii() else every
+            found = pattern.match(text, pos) if pattern is not None else None
+            if found is None:
+                pos += 1
+                continue
+            pieces.append(text[last:pos])
+            pieces.append(self.aliases[int(found.lastgroup[1:])])  # type: ignore[index]
+            pos = last = found.end()
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+
+def _pattern(names: _Names, parts: dict[str, str]) -> _Scrubber:
+    """Every name as (first character, regular expression, alias), longest first."""
+    entries: list[tuple[int, str, str, str]] = []
     for original, alias in names.full.values():
         words = [re.escape(w) for w in original.split()]
+        if not words:
+            continue
         body = r"\s+".join(words)
         if len(original) < 4:
             body = rf"(?<!\w){body}(?!\w)"
-        entries.append((len(original), f"(?i:{body})", alias))
+        entries.append((len(original), original.split()[0][0], f"(?i:{body})", alias))
     for part, alias in parts.items():
-        entries.append((len(part), rf"(?<!\w){re.escape(part)}(?!\w)", alias))
-    if not entries:
-        return None, []
+        if part:
+            entries.append((len(part), part[0], rf"(?<!\w){re.escape(part)}(?!\w)", alias))
     entries.sort(key=lambda e: -e[0])
-    aliases = [alias for _, _, alias in entries]
-    body = "|".join(f"(?P<n{i}>{regex})" for i, (_, regex, _) in enumerate(entries))
-    return re.compile(body), aliases
+    return _Scrubber([(first, regex, alias) for _, first, regex, alias in entries])
 
 
 def _name_parts(people: Iterable[tuple[str, str]], full_keys: set[str]) -> dict[str, str]:
@@ -234,12 +284,7 @@ def anonymise(state: SessionState) -> SessionState:
         names.add(info.area, "the area")
 
     parts = _name_parts(people, set(names.full))
-    regex, aliases = _pattern(names, parts)
-
-    def scrub(text: str) -> str:
-        if regex is None or not text:
-            return text
-        return regex.sub(lambda m: aliases[int(m.lastgroup[1:])], text)  # type: ignore[index]
+    scrub = _pattern(names, parts)
 
     # Names in their own fields.
     for pid, person in out.participants.items():

@@ -9,6 +9,29 @@ from textual.widgets import Static
 
 from facilitator.tui.stagepane import StagePane
 
+PREVIEW_LINES = 1000
+"""The most lines of notes the preview draws (drawing takes about a second per 2,000)."""
+
+
+def preview_text(text: str, limit: int = PREVIEW_LINES) -> str:
+    """The notes as previewed: all of them, or the first ``limit`` lines and a word on
+    where the rest are. (A real workshop's notes run to a few hundred lines.)"""
+    lines = text.splitlines()
+    if len(lines) <= limit:
+        return text
+    cut = limit
+    while cut > limit // 2 and lines[cut - 1].strip():
+        cut -= 1  # end at a blank line, not in the middle of a table or list
+    rest = len(lines) - cut
+    return "\n".join(
+        [
+            *lines[:cut],
+            "",
+            f"*The preview stops here: {rest:,} more lines. Export the notes (ctrl+r) to "
+            "read them all.*",
+        ]
+    )
+
 
 class NotesPane(StagePane):
     """The session notes (the Markdown export), kept up to date, with export at hand."""
@@ -56,7 +79,9 @@ class NotesPane(StagePane):
         )
         from rich.markdown import Markdown
 
-        self.query_one("#notes-markdown", Static).update(Markdown(text, hyperlinks=False))
+        self.query_one("#notes-markdown", Static).update(
+            Markdown(preview_text(text), hyperlinks=False)
+        )
 
     def action_toggle_anonymised(self) -> None:
         self.anonymised = not self.anonymised
