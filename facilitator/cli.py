@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from facilitator import __version__
+from facilitator.launch import run_app
 from facilitator.store.catalog import (
     ensure_sessions_dir,
     inspect_file,
@@ -29,12 +30,6 @@ SESSIONS_DIR_HELP = (
 def _fail(message: str, code: int = 1) -> None:
     click.echo(f"facilitator: {message}", err=True)
     sys.exit(code)
-
-
-def _run_app(sessions_dir: Path, *, open_path: Path | None = None, **kwargs: object) -> None:
-    from facilitator.launch import run_app
-
-    run_app(sessions_dir, open_path=open_path, **kwargs)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,7 +52,7 @@ def main(ctx: click.Context, sessions_dir: str | None, questions: str | None) ->
     if questions and not Path(questions).is_file():
         _fail(f"there is no question bank at {questions}")
     if ctx.invoked_subcommand is None:
-        _run_app(ctx.obj["sessions_dir"], questions=ctx.obj["questions"])
+        run_app(ctx.obj["sessions_dir"], questions=ctx.obj["questions"])
 
 
 @main.command()
@@ -80,7 +75,7 @@ def new(ctx: click.Context, title: str, area: str, date: str | None, no_open: bo
         _fail(str(exc))
     click.echo(str(path))
     if not no_open:
-        _run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
+        run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
 
 
 @main.command("open")
@@ -93,7 +88,7 @@ def open_cmd(ctx: click.Context, file: str) -> None:
         inspect_file(path)
     except SessionFileError as exc:
         _fail(str(exc))
-    _run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
+    run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
 
 
 @main.command("list")
@@ -292,7 +287,7 @@ def demo(ctx: click.Context, write_to: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="facilitator-demo-") as folder:
         target = Path(folder) / "wrenhollow-demo.facilitator"
         build_demo(target).close()
-        _run_app(Path(folder), open_path=target, questions=ctx.obj["questions"])
+        run_app(Path(folder), open_path=target, questions=ctx.obj["questions"])
 
 
 @main.command()
@@ -305,7 +300,7 @@ def replay(ctx: click.Context, file: str) -> None:
         inspect_file(path)
     except SessionFileError as exc:
         _fail(str(exc))
-    _run_app(ctx.obj["sessions_dir"], replay_path=path)
+    run_app(ctx.obj["sessions_dir"], replay_path=path)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,13 +8,12 @@ the demo session is given such text here; then every screen is visited.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from facilitator.demo import build_demo
 from facilitator.domain import commands
 from facilitator.tui.app import make_app
-from tests.tui_helpers import wait_for_workshop
+from tests.tui_helpers import screen_text, wait_for_workshop
 
 HOSTILE = "[/x][b]"  # an unmatched closing tag, then an opening one
 LINK = "[@click=app.quit]q[/]"
@@ -58,38 +57,29 @@ def hostile_demo(folder: Path) -> Path:
     return path
 
 
-def screen_text(app) -> str:
-    return "".join(app.export_screenshot().split("\n"))
-
-
-def visible(svg: str) -> str:
-    text = re.sub(r"<[^>]+>", "", svg)
-    return text.replace("&#160;", " ").replace("&#x27;", "'").replace("&amp;", "&")
-
-
 async def test_markup_like_words_show_as_typed_on_every_screen(tmp_path):
     path = hostile_demo(tmp_path / "sessions")
     app = make_app(sessions_dir=path.parent)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "[/x][b] Wrenhollow" in visible(app.export_screenshot())
+        assert "[/x][b] Wrenhollow" in screen_text(app)
         await pilot.press("enter")  # open it
         await wait_for_workshop(pilot)
         seen = []
         for key in ("f2", "f3", "f4", "f5", "f6", "f7", "f8"):
             await pilot.press(key)
             await pilot.pause(0.2)
-            seen.append(visible(app.export_screenshot()))
+            seen.append(screen_text(app))
         # The stage 1 table and the details of a relationship too.
         await pilot.press("f4")
         await pilot.pause()
         pane = app.screen.current_pane()
         pane.action_toggle_view()
         await pilot.pause()
-        seen.append(visible(app.export_screenshot()))
+        seen.append(screen_text(app))
         pane.action_details()
         await pilot.pause(0.2)
-        seen.append(visible(app.export_screenshot()))
+        seen.append(screen_text(app))
         await pilot.press("escape")
         await pilot.pause()
         # Pick lists name relationships and people too.
@@ -97,7 +87,7 @@ async def test_markup_like_words_show_as_typed_on_every_screen(tmp_path):
         await pilot.pause()
         await pilot.press("ctrl+y")
         await pilot.pause(0.2)
-        seen.append(visible(app.export_screenshot()))
+        seen.append(screen_text(app))
         await pilot.press("escape")
         await pilot.pause()
         from facilitator.tui.pickers import PickDialog
@@ -105,7 +95,7 @@ async def test_markup_like_words_show_as_typed_on_every_screen(tmp_path):
         people = [(pid, p.name) for pid, p in app.session.state.participants.items()]
         app.push_screen(PickDialog("Who from the room?", people))
         await pilot.pause(0.2)
-        picked = visible(app.export_screenshot())
+        picked = screen_text(app)
         assert picked.count(HOSTILE) >= 3
         await pilot.press("escape")
         await pilot.pause()

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from hypothesis import given
 from hypothesis import strategies as st
 
 from facilitator.demo import build_demo
 from facilitator.domain import commands
 from facilitator.tui.app import make_app
-from tests.tui_helpers import wait_for_workshop
-
-
-def visible(app) -> str:
-    text = re.sub(r"<[^>]+>", "", app.export_screenshot())
-    return text.replace("&#160;", " ").replace("&#x27;", "'").replace("&amp;", "&")
+from tests.tui_helpers import screen_text, wait_for_workshop
 
 
 async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path):
@@ -27,7 +20,7 @@ async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path
         await wait_for_workshop(pilot)
         await pilot.press("f8")
         await pilot.pause(0.3)
-        shown = visible(app)
+        shown = screen_text(app)
         assert "Notes preview · ctrl+r to export" in shown
         assert "Wrenhollow relationship mapping workshop" in shown
         assert "Maureen Oakley" in shown
@@ -38,12 +31,12 @@ async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path
 
         await pilot.press("a")
         await pilot.pause(0.3)
-        shown = visible(app)
+        shown = screen_text(app)
         assert "Notes preview, anonymised" in shown
         assert "Maureen Oakley" not in shown and "Participant 1" in shown
         await pilot.press("a")
         await pilot.pause(0.3)
-        assert "Maureen Oakley" in visible(app)
+        assert "Maureen Oakley" in screen_text(app)
 
         # A change anywhere shows in the notes when they are next looked at.
         state = app.session.state
@@ -52,7 +45,7 @@ async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path
         await pilot.press("f2")
         await pilot.press("f8")
         await pilot.pause(0.3)
-        assert "Spring review in Wrenhollow" in visible(app)
+        assert "Spring review in Wrenhollow" in screen_text(app)
 
 
 @given(st.lists(st.sampled_from(["", "- a point", "| a | b |", "## Heading", "text"]), max_size=80))

@@ -61,7 +61,9 @@ def test_participant_entered_survives_sigkill(session_path):
 def test_terminate_and_hangup_flush_typing_and_close_cleanly(session_path, sig):
     app = _start(session_path)
     app.type("Tomasz Nowak")
-    # No pause: the signal arrives while the draft is still waiting to be written.
+    # Once the name is on screen (the keys have reached the app, not just the terminal),
+    # at once: the signal arrives while the draft is still waiting to be written.
+    assert app.wait_for("Tomasz Nowak", timeout=10), app.text()[-2000:]
     status = app.kill(sig)
     assert not (status & 0x7F), f"the app died from the signal instead of closing: {status}"
     # Closed cleanly: the write-ahead log was folded back into the file.

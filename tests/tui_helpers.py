@@ -73,3 +73,11 @@ def _key_for(ch: str) -> str:
         ")": "right_parenthesis",
     }
     return names.get(ch, ch)
+
+
+def screen_text(app) -> str:
+    """The text of what is on screen now (from an SVG screenshot, markup stripped)."""
+    import re
+
+    text = re.sub(r"<[^>]+>", "", app.export_screenshot())
+    return text.replace("&#160;", " ").replace("&#x27;", "'").replace("&amp;", "&")
