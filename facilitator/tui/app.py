@@ -108,12 +108,19 @@ class FacilitatorApp(Guarded, App[None]):
 
     # -- start and stop ---------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The home screen is the first screen and the one every session returns to.
+
+        (Being the default screen, rather than pushed on top of an empty one, it is
+        composed and painted with the app's very first frame.)
+        """
+        early, self._early_listing = self._early_listing, None
+        return HomeScreen(self.sessions_dir, early=early)
+
     def on_mount(self) -> None:
         for theme in PROJECTOR_THEMES:
             self.register_theme(theme)
         ensure_sessions_dir(self.sessions_dir)
-        self.push_screen(HomeScreen(self.sessions_dir, early=self._early_listing))
-        self._early_listing = None
         self._install_signal_handlers()
         if self.open_path is not None:
             self.open_session(self.open_path)
