@@ -8,7 +8,14 @@ from facilitator.tui.dialogs import ConfirmDialog, MessageDialog, ParticipantDia
 from facilitator.tui.help import HelpScreen
 from facilitator.tui.home import HomeScreen
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    fixed_clock,
+    new_session_file,
+    screen_text,
+    type_text,
+    wait_for_workshop,
+)
 
 
 def _home_app(folder):
@@ -368,6 +375,28 @@ async def test_unreadable_folder_is_said_plainly_and_the_app_keeps_running(tmp_p
         await pilot.pause()
         assert app.screen.query_one("#sessions").option_count == 1
         assert not app.screen.query_one("#empty-hint").display
+
+
+async def test_a_folder_that_cannot_be_made_is_said_plainly_and_new_explains_why(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = _home_app(blocker / "sessions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        hint = str(app.screen.query_one("#empty-hint").render())
+        assert "cannot be made: Not a directory" in hint
+        assert "--sessions-dir" in hint
+        # Starting a session there says what went wrong, in a dialog, and the app goes on.
+        await pilot.press("n")
+        await type_text(pilot, "Autumn workshop")
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "could not be created" in screen_text(app):
+                break
+        assert "That session could not be created" in screen_text(app)
+        assert "Not a directory" in screen_text(app)
+        assert app.is_running and blocker.read_text() == "not a folder"
 
 
 async def test_session_list_moves_by_keys_and_opens_by_enter_or_click(tmp_path):

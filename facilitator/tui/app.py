@@ -118,10 +118,10 @@ class FacilitatorApp(Guarded, App[None]):
         return HomeScreen(self.sessions_dir, early=early)
 
     def on_mount(self) -> None:
+        # First, so that nothing below can leave the app without them.
+        self._install_signal_handlers()
         for theme in PROJECTOR_THEMES:
             self.register_theme(theme)
-        ensure_sessions_dir(self.sessions_dir)
-        self._install_signal_handlers()
         if self.open_path is not None:
             self.open_session(self.open_path)
         elif self.replay_path is not None:
@@ -221,7 +221,8 @@ class FacilitatorApp(Guarded, App[None]):
         if event.state == WorkerState.SUCCESS:
             self._show_session(worker.result)
         elif event.state == WorkerState.ERROR:
-            self._show_problem("That session could not be opened", worker.error)
+            doing = "created" if worker.name == "_create_session" else "opened"
+            self._show_problem(f"That session could not be {doing}", worker.error)
 
     def _show_session(self, session: Any) -> None:
         from facilitator.tui.replay import ReplayScreen, ReplaySession

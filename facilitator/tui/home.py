@@ -14,7 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitator.store.catalog import STAGE_ORDER, SessionSummary, list_sessions
+from facilitator.store.catalog import (
+    STAGE_ORDER,
+    SessionSummary,
+    ensure_sessions_dir,
+    list_sessions,
+)
 from facilitator.tui.guard import Guarded
 
 STAGE_SHORT = dict(
@@ -137,6 +142,14 @@ class HomeScreen(Guarded, Screen[None]):
     def _read_folder(self) -> list[SessionSummary]:
         """The sessions in the folder; none (and a message saying why) if it cannot be read."""
         early, self._early = self._early, None
+        try:
+            ensure_sessions_dir(self.sessions_dir)  # made on first use, private
+        except OSError as exc:
+            self._problem = (
+                f"The sessions folder cannot be made: {exc.strerror or exc}. Start again "
+                "with --sessions-dir set to a folder you can write to."
+            )
+            return []
         try:
             found = early.result() if early else list_sessions(self.sessions_dir)
         except OSError as exc:
