@@ -32,6 +32,20 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def _folder_for_writing(folder: Path, what: str = "the sessions folder") -> Path:
+    """``folder``, made (private to its owner) if need be; a one-line failure if it cannot be."""
+    try:
+        return ensure_sessions_dir(folder)
+    except OSError as exc:
+        reason = (
+            "a file is in the way"
+            if isinstance(exc, FileExistsError | NotADirectoryError)
+            else exc.strerror
+        )
+        _fail(f"cannot use {folder} as {what}: {reason or exc}.")
+        raise  # not reached: _fail exits
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--sessions-dir", type=click.Path(file_okay=False), help=SESSIONS_DIR_HELP)
 @click.option(
@@ -66,7 +80,7 @@ def new(ctx: click.Context, title: str, area: str, date: str | None, no_open: bo
     from facilitator.domain.commands import DomainError
     from facilitator.store.sessionfile import SessionFile, session_path
 
-    folder = ensure_sessions_dir(ctx.obj["sessions_dir"])
+    folder = _folder_for_writing(ctx.obj["sessions_dir"])
     try:
         path = session_path(folder, title, date)
         session = SessionFile.create(path, title=title, area=area, date=date)
@@ -97,7 +111,12 @@ def open_cmd(ctx: click.Context, file: str) -> None:
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the sessions in the sessions folder, newest first."""
     folder: Path = ctx.obj["sessions_dir"]
-    sessions = list_sessions(folder)
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{folder} is a file, not a folder of sessions.")
+    try:
+        sessions = list_sessions(folder)
+    except OSError as exc:
+        _fail(f"cannot read {folder}: {exc.strerror or exc}.")
     if as_json:
         click.echo(
             json.dumps(
@@ -141,7 +160,9 @@ def check(file: str, as_json: bool) -> None:
 
     Exits 0 when the file is healthy. Never changes the file.
     """
+    from facilitator.store import SCHEMA_VERSION
     from facilitator.store.catalog import connect_readonly
+    from facilitator.store.sessionfile import SessionFile
 
     path = Path(file)
     try:
@@ -151,6 +172,10 @@ def check(file: str, as_json: bool) -> None:
             integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         finally:
             conn.close()
+        if integrity == ["ok"] and summary.schema_version == SCHEMA_VERSION:
+            # What opening it checks as well: the journal's chain of digests, and that
+            # the tables say exactly what the journal says.
+            SessionFile.open(path, readonly=True).close()
     except SessionFileError as exc:
         if as_json:
             click.echo(json.dumps({"path": str(path), "ok": False, "problem": str(exc)}))
@@ -222,8 +247,9 @@ def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool
     if output and fmt != "all":
         targets = {formats[0]: Path(output)}
     else:
-        folder = Path(output) if output else path.parent / "exports"
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = _folder_for_writing(
+            Path(output) if output else path.parent / "exports", "the folder for exports"
+        )
         targets = {f: folder / f"{stem}{default_suffix(f)}" for f in formats}
     try:
         for name, target in targets.items():
@@ -250,10 +276,12 @@ def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
     try:
         doc = parse(data)
         if output:
+            if output.endswith(("/", "\\")) or Path(output).is_dir():
+                _fail(f"{output} is a folder; give the name of the session file to create.")
             target = Path(output)
         else:
             info = doc.get("session", {})
-            folder = ensure_sessions_dir(ctx.obj["sessions_dir"])
+            folder = _folder_for_writing(ctx.obj["sessions_dir"])
             target = session_path(folder, info.get("title") or source.stem, info.get("date"))
         session = import_json(data, target)
         session.close()

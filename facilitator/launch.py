@@ -9,6 +9,7 @@ without loading the command-line library. Everything else (a command, ``--help``
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -61,7 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     if options is None:
         from facilitator.cli import main as cli
 
-        cli.main(args=args, prog_name="facilitator")
+        try:
+            cli.main(args=args, prog_name="facilitator")
+        except OSError as exc:  # e.g. the output goes to a full disk: one line, no traceback
+            _stop_quietly(exc)
         return
     from facilitator.store.catalog import resolve_sessions_dir
 
@@ -70,3 +74,19 @@ def main(argv: list[str] | None = None) -> None:
         resolve_sessions_dir(options.get("--sessions-dir")),
         questions=Path(questions) if questions else None,
     )
+
+
+def _stop_quietly(exc: OSError) -> None:
+    """Say in one line why the program stopped, and exit with status 1."""
+    import os
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    try:
+        sys.stderr.write(f"facilitator: stopped: {exc.strerror or exc}{where}.\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+    # Whatever is still waiting to be printed would fail again as Python exits.
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -233,3 +234,87 @@ def test_entry_point_hands_commands_to_the_command_line(tmp_path, capsys):
         launch(["--sessions-dir", str(tmp_path), "list", "--json"])
     assert stopped.value.code == 0
     assert json.loads(capsys.readouterr().out)["sessions"] == []
+
+
+def test_a_file_in_the_way_of_a_folder_is_said_in_one_line(run, tmp_path):
+    blocker = tmp_path / "names.txt"
+    blocker.write_text("not a folder")
+    demo = tmp_path / "demo.facilitator"
+    assert run("demo", "--write", str(demo)).exit_code == 0
+    as_json = tmp_path / "demo.json"
+    assert run("export", str(demo), "-f", "json", "-o", str(as_json)).exit_code == 0
+    # (--sessions-dir naming a file is refused by the option itself; the environment
+    # variable is not.)
+    cases = [
+        (["new", "Spring", "--no-open"], "a file is in the way"),
+        (["--sessions-dir", str(blocker / "sub"), "new", "Spring", "--no-open"], "in the way"),
+        (["list"], "is a file, not a folder"),
+        (["export", str(demo), "-f", "all", "-o", str(blocker)], "a file is in the way"),
+        (["export", str(demo), "-f", "all", "-o", str(blocker / "sub")], "in the way"),
+        (["demo", "--write", str(blocker / "x.facilitator")], "in the way of its folder"),
+        (["import", str(as_json), "-o", str(tmp_path / "out") + "/"], "is a folder"),
+    ]
+    for args, message in cases:
+        result = CliRunner().invoke(main, args, env={"FACILITATOR_SESSIONS_DIR": str(blocker)})
+        assert result.exit_code == 1, (args, result.output)
+        assert message in result.output, (args, result.output)
+        assert result.output.strip().count("\n") == 0 and "Traceback" not in result.output
+    assert blocker.read_text() == "not a folder"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["--version"], ["check"]])
+def test_output_that_cannot_be_written_stops_with_one_line(tmp_path, args):
+    folder = tmp_path / "sessions"
+    path = SessionFile.create(folder / "s.facilitator", title="Spring")
+    path.close()
+    if args == ["check"]:
+        args = ["check", str(folder / "s.facilitator")]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "facilitator", "--sessions-dir", str(folder), *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == "facilitator: stopped: No space left on device."
+
+
+def test_a_named_pipe_is_refused_at_once_not_waited_on(tmp_path):
+    pipe = tmp_path / "pipe.facilitator"
+    os.mkfifo(pipe)
+    for command in ("check", "export", "open", "replay"):
+        program = [sys.executable, "-m", "facilitator", "--sessions-dir", str(tmp_path)]
+        done = subprocess.run(
+            [*program, command, str(pipe)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1, (command, done.stderr)
+        assert "not an ordinary file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_tampered_file_is_found_by_check_and_left_unchanged_by_open(run, tmp_path):
+    from facilitator.domain import commands
+    from facilitator.store.errors import CorruptFileError
+
+    path = tmp_path / "s.facilitator"
+    with SessionFile.create(path, title="Spring") as session:
+        session.apply([commands.add(session.state, "participant", name="Ann")])
+    # Changed behind the app's back by another tool, which also left the file in
+    # SQLite's ordinary (rollback) journal mode.
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("UPDATE participant SET name = 'Someone else'")
+    conn.close()
+    before = _digest(path)
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert "do not match its journal" in result.output
+    with pytest.raises(CorruptFileError, match="do not match its journal"):
+        SessionFile.open(path)
+    assert _digest(path) == before  # not even switched to WAL mode
+    assert not (tmp_path / "s.facilitator-wal").exists()

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import shutil
 import stat
 import xml.etree.ElementTree as ET
 import zipfile
@@ -613,3 +614,35 @@ def test_write_atomic_reports_a_missing_folder(tmp_path: Path) -> None:
         write_atomic(tmp_path / "nowhere" / "x.md", b"x")
     with pytest.raises(ExportError, match="folder"):
         write_atomic(tmp_path, b"x")
+
+
+def test_write_atomic_never_replaces_a_session_a_database_a_link_or_a_pipe(
+    tmp_path: Path, demo_file
+) -> None:
+    """Not even with force: each would be destroyed (or, for a link or a device such as
+    /dev/null, swapped for a plain file) by the rename."""
+    session = tmp_path / "live.facilitator"
+    shutil.copyfile(demo_file.path, session)
+    database = tmp_path / "other.db"
+    shutil.copyfile(demo_file.path, database)
+    pointed_at = tmp_path / "kept.md"
+    pointed_at.write_bytes(b"kept")
+    link = tmp_path / "link.md"
+    link.symlink_to(pointed_at)
+    pipe = tmp_path / "pipe.md"
+    os.mkfifo(pipe)
+    cases = {
+        session: "session file",
+        tmp_path / "new.facilitator": "session file",
+        database: "is a database",
+        link: "not an ordinary file",
+        pipe: "not an ordinary file",
+    }
+    before = {p: (p.read_bytes() if p.is_file() else None) for p in (session, database)}
+    for target, message in cases.items():
+        with pytest.raises(ExportError, match=message):
+            write_atomic(target, b"# notes", force=True)
+    assert {p: p.read_bytes() for p in (session, database)} == before
+    assert link.is_symlink() and pointed_at.read_bytes() == b"kept"
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert not (tmp_path / "new.facilitator").exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -111,10 +112,7 @@ def write_atomic(path: Path | str, data: bytes, *, force: bool = False) -> Path:
     folder = path.parent
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name to export to.")
-    if path.exists() and not force:
-        raise ExportError(
-            f"{path} already exists; choose another name or use --force to replace it."
-        )
+    _refuse_to_replace(path, force=force)
     if not folder.is_dir():
         raise ExportError(f"Cannot write {path}: the folder {folder} does not exist.")
     tmp_name: str | None = None
@@ -136,6 +134,41 @@ def write_atomic(path: Path | str, data: bytes, *, force: bool = False) -> Path:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
     return path
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SESSION_SUFFIX = ".facilitator"
+
+
+def _refuse_to_replace(path: Path, *, force: bool) -> None:
+    """Raise :class:`ExportError` unless writing ``path`` can harm nothing.
+
+    Never replaced, even with ``force``: a session file or any other database (an
+    export written over a session would destroy it), and anything that is not an
+    ordinary file (a link, a device such as /dev/null, a pipe), which the rename would
+    swap for a plain file.
+    """
+    if path.name.endswith(SESSION_SUFFIX):
+        raise ExportError(f"{path} is a session file name; an export never writes over a session.")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ExportError(
+            f"{path} is not an ordinary file (a link, a device or a pipe); choose another name."
+        )
+    with contextlib.suppress(OSError), open(path, "rb") as fh:
+        if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+            raise ExportError(
+                f"{path} is a database; an export never writes over one. Choose another name."
+            )
+    if not force:
+        raise ExportError(
+            f"{path} already exists; choose another name or use --force to replace it."
+        )
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -79,6 +79,22 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def check_ordinary_file(path: Path) -> None:
+    """Raise a SessionFileError unless ``path`` is an ordinary file (or a link to one).
+
+    A folder, a device or a named pipe is refused before anything opens it (reading
+    a pipe would wait for ever)."""
+    if not path.exists():
+        raise err.NotFoundError(f"There is no session file at {path}.", path)
+    if path.is_dir():
+        raise err.ForeignFileError(f"{path} is a folder, not a session file.", path)
+    if not path.is_file():
+        raise err.ForeignFileError(
+            f"{path} is not a session file (it is a device or a pipe, not an ordinary file).",
+            path,
+        )
+
+
 def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
     """Read a session file's summary, or raise a SessionFileError saying what is wrong.
 
@@ -86,10 +102,7 @@ def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
     workshop-sized file).
     """
     path = Path(path)
-    if not path.exists():
-        raise err.NotFoundError(f"There is no session file at {path}.", path)
-    if path.is_dir():
-        raise err.ForeignFileError(f"{path} is a folder, not a session file.", path)
+    check_ordinary_file(path)
     try:
         header = _read_header(path)
     except PermissionError:

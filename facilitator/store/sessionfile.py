@@ -36,7 +36,7 @@ from facilitator.domain.model import (
 from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION, chain
 from facilitator.store import errors as err
 from facilitator.store import tables as t
-from facilitator.store.catalog import HELD_DESCRIPTORS, inspect_file
+from facilitator.store.catalog import HELD_DESCRIPTORS, check_ordinary_file, inspect_file
 
 BUSY_TIMEOUT_MS = 1000
 
@@ -62,8 +62,8 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
         # Let us emit BEGIN ourselves (below) instead of the driver's late, partial BEGIN.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        if not readonly:
-            cur.execute("PRAGMA journal_mode=WAL")
+        # (The WAL journal is switched on by ``use_wal`` once the file has been checked:
+        # switching rewrites the file's header, and a damaged file must stay as it was.)
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -77,6 +77,16 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def use_wal(engine: Engine) -> None:
+    """Put the file in WAL journal mode (it stays so): a reader never waits for a writer,
+    and a commit is one append. Outside any transaction, as SQLite requires."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        raw.close()
 
 
 class SessionLock:
@@ -127,7 +137,10 @@ class SessionLock:
 
 def _create_empty(path: Path) -> None:
     """Create the file itself, readable by its owner only (SQLite's -wal and -shm copy it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(errno.ENOTDIR, "a file is in the way of its folder") from None
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
 
@@ -194,6 +207,7 @@ class SessionFile:
         lock = SessionLock(path)
         lock.acquire()
         try:
+            use_wal(engine)
             with engine.begin() as conn:
                 create_schema(conn)
                 conn.execute(insert(t.SessionInfoRow.__table__).values(id=1))
@@ -232,8 +246,7 @@ class SessionFile:
         path = Path(path)
         lock = None
         if not readonly:
-            if not path.exists():
-                raise err.NotFoundError(f"There is no session file at {path}.", path)
+            check_ordinary_file(path)
             lock = SessionLock(path)
             try:
                 lock.acquire()
@@ -262,6 +275,15 @@ class SessionFile:
                 )
                 raise _with_backup(damaged, path, backups_dir) from None
             if not readonly:
+                try:
+                    use_wal(engine)
+                except (DBAPIError, sqlite3.Error) as exc:
+                    opened.close()
+                    raise err.WriteError(
+                        f"{path.name} cannot be opened for changes ({_reason(exc)}); it can "
+                        "still be replayed or exported.",
+                        path,
+                    ) from None
                 upgrade.backup_on_open(path, backups_dir)
             return opened
         except BaseException:
