@@ -893,6 +893,9 @@ class ConversationPane(StagePane):
         self.workshop.drafts.forget(key)
         self.tag = None
         self._show_note_title()
+        # The newest note is at the end: keep it in view as the list grows.
+        listing = self.query_one("#prompt-notes", ItemList)
+        self.call_after_refresh(listing.scroll_end, animate=False)
         return True
 
     def action_cycle_speaker(self) -> None:

@@ -389,15 +389,25 @@ class CriteriaPane(StagePane):
         words = {c.criterion_id: c.own_words for c in self.state.rows["criterion_choice"].values()}
         box = self.query_one("#own-words", Horizontal)
         areas = {area.criterion_id: area for area in self.query(OwnWordsArea)}
+        drafts: dict[str, str] | None = None
         for criterion, area in areas.items():
             if area.display != (criterion in chosen):
                 area.display = criterion in chosen
             saved = words.get(criterion, "")
-            if saved != self._words_seen.get(criterion, ""):
+            first = criterion not in self._words_seen
+            if saved != self._words_seen.get(criterion, "") or first:
                 self._words_seen[criterion] = saved
-                if not area.has_focus or not area.history.undo_stack:
+                text = saved
+                if first:
+                    # Words being typed when the app last stopped win over the saved ones
+                    # (they are saved in turn when the facilitator leaves the box).
+                    if drafts is None:
+                        drafts = self.workshop.session.drafts()
+                    text = drafts.get(area.draft_key, "").strip() and drafts[area.draft_key]
+                    text = text or saved
+                if (not area.has_focus or not area.history.undo_stack) and area.text != text:
                     with area.prevent(TextArea.Changed):
-                        area.load_text(saved)
+                        area.load_text(text)
         shown = [w for w in box.children if isinstance(w, OwnWordsArea) and w.display]
         if [w.criterion_id for w in shown] != chosen:
             for criterion in reversed(chosen):

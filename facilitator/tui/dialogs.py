@@ -69,6 +69,9 @@ class MessageDialog(Guarded, ModalScreen[None]):
         self.dismiss()
 
 
+FIELDS_MAX_HEIGHT = 20  # rows of fields before they scroll, on a tall screen
+
+
 class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
     """A dialog with fields; ctrl+s or Enter in the last field saves, Escape cancels."""
 
@@ -93,6 +96,23 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
 
     def values(self) -> dict[str, Any]:  # pragma: no cover - overridden
         return {}
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_fields)
+
+    def _fit_fields(self) -> None:
+        """Let the fields scroll, rather than push Save and Cancel off a short screen."""
+        dialog = self.query_one(".dialog")
+        fields = self.query_one(".form-fields")
+        limit = int(self.size.height * 0.9)  # the dialog's own max-height
+        others = sum(
+            child.outer_size.height + child.styles.margin.height
+            for child in dialog.children
+            if child is not fields and child.display
+        )
+        room = max(3, min(FIELDS_MAX_HEIGHT, limit - dialog.styles.gutter.height - others))
+        if fields.styles.max_height is None or fields.styles.max_height.value != room:
+            fields.styles.max_height = room
 
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)

@@ -131,8 +131,17 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         if event.state == WorkerState.SUCCESS:
             paths = event.worker.result or []
             self.written.extend(paths)
-            result.update("Saved:\n" + "\n".join(str(p) for p in paths))
+            result.update(saved_text(paths))
             self.query_one("#go", Button).disabled = False
         elif event.state == WorkerState.ERROR:
             result.update(f"Not exported: {event.worker.error}")
             self.query_one("#go", Button).disabled = False
+
+
+def saved_text(paths: list[Path]) -> str:
+    """Where the files went, in a few lines (the dialog's buttons must stay in view)."""
+    if len(paths) == 1:
+        return f"Saved: {paths[0]}"
+    folder = paths[0].parent
+    names = ", ".join(p.name for p in paths)
+    return f"Saved {len(paths)} files in {folder}: {names}"

@@ -10,8 +10,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from facilitator.domain.vocabulary import load_vocabulary
-
 ABOUT = """\
 A mapping workshop runs in stages. Move between them at any time; nothing is lost.
 
@@ -52,12 +50,10 @@ class HelpScreen(ModalScreen[None]):
             text = binding.description or binding.action
             if not binding.description or text in seen and not binding.show:
                 continue
+            if key == "ctrl+p":  # said more fully below
+                continue
             seen.add(text)
             self.key_rows.append((_key_label(key), text))
-        if hasattr(self.underneath, "go_to_stage"):
-            keys = ("F2", "F3", "F4", "F5", "F6", "F7", "F8")
-            for stage, key in zip(load_vocabulary().stages, keys, strict=False):
-                self.key_rows.append((key, f"Go to {stage.short}: {stage.label}"))
         self.key_rows.append(("ctrl+p", "Command palette: search every action by name"))
         for row in self.key_rows:
             table.add_row(*row)

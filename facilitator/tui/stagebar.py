@@ -20,28 +20,36 @@ class StageBar(Widget):
     clock_style: reactive[str] = reactive("")
 
     def render(self) -> Text:
-        stages = load_vocabulary().stages
         width = self.size.width
-        with_keys = width >= 100
+        text = self._stages(with_keys=width >= 100, compact=False)
+        right = self.clock
+        if not right and self.app.has_class("-projector"):
+            hint = "F10 leaves projector"  # only where there is room to spare
+            right = hint if text.cell_len + len(hint) + 2 <= width else ""
+        room = width - (len(right) + 2 if right else 0)
+        if text.cell_len > room:
+            # Narrow: tighter labels, so that the countdown always shows.
+            text = self._stages(with_keys=False, compact=True)
+            if text.cell_len > room:
+                text.truncate(max(room, 0), overflow="ellipsis")
+        if right:
+            text.append(" " * max(room - text.cell_len, 0))
+            style = (self.clock_style or "bold") if self.clock else "dim"
+            text.append(f" {right} ", style=style)
+        return text
+
+    def _stages(self, *, with_keys: bool, compact: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        for index, stage in enumerate(stages):
+        for index, stage in enumerate(load_vocabulary().stages):
             label = stage.short or stage.label
             if with_keys:
                 label = f"{STAGE_KEYS[index].upper()} {label}"
             if stage.id == self.current:
-                text.append(f" ▶ {label} ", style="reverse bold")
+                text.append(f"▶{label}" if compact else f" ▶ {label} ", style="reverse bold")
             else:
                 mark = "✓" if stage.id in self.visited else " "
-                text.append(f" {mark}{label} ", style="" if mark == "✓" else "dim")
-        if self.app.has_class("-projector") and not self.clock:
-            hint = "F10 leaves projector"
-            pad = width - text.cell_len - len(hint) - 2
-            if pad > 0:
-                text.append(" " * pad)
-                text.append(f" {hint} ", style="dim")
-        if self.clock:
-            pad = width - text.cell_len - len(self.clock) - 2
-            if pad > 0:
-                text.append(" " * pad)
-                text.append(f" {self.clock} ", style=self.clock_style or "bold")
+                shown = f"{mark}{label}" if compact else f" {mark}{label} "
+                text.append(shown, style="" if mark == "✓" else "dim")
+            if compact:
+                text.append(" ")
         return text

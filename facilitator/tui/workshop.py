@@ -50,8 +50,10 @@ class WorkshopScreen(Guarded, Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change"),
-        Binding("ctrl+pagedown", "next_stage", "Next stage", show=False),
-        Binding("ctrl+pageup", "previous_stage", "Previous stage", show=False),
+        # Stage keys come first even in a text box or a table, which have their own
+        # uses for some of them (a text area selects all on F7).
+        Binding("ctrl+pagedown", "next_stage", "Next stage", show=False, priority=True),
+        Binding("ctrl+pageup", "previous_stage", "Previous stage", show=False, priority=True),
         Binding("ctrl+g", "goto_stage", "Stages", tooltip="Jump to any stage"),
         Binding("ctrl+s", "save_now", "Saved", show=False),
         Binding("ctrl+t", "timebox", "Timebox", show=False, tooltip="Set minutes for this stage"),
@@ -64,8 +66,15 @@ class WorkshopScreen(Guarded, Screen[None]):
             tooltip="Close the session, back to the list",
         ),
         *[
-            Binding(key, f"stage({i})", f"Stage {i}", show=False)
-            for i, key in enumerate(STAGE_KEYS)
+            Binding(
+                key,
+                f"stage({i})",
+                f"Go to {stage.short}" + (f": {stage.label}" if stage.label != stage.short else ""),
+                show=False,
+                priority=True,
+                tooltip=f"Go to {stage.short}",
+            )
+            for i, (key, stage) in enumerate(zip(STAGE_KEYS, load_vocabulary().stages, strict=True))
         ],
     ]
 
@@ -330,7 +339,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         restored = 0
         for widget in pane.query("Input, TextArea"):
             key = getattr(widget, "draft_key", None)
-            if key and key in saved:
+            if key and saved.get(key, "").strip():  # (spaces alone are nothing to put back)
                 if isinstance(widget, Input):
                     widget.value = saved[key]
                 else:

@@ -1,0 +1,174 @@
+"""Keys that must work wherever the cursor is, dialogs that fit a small screen, and words
+being typed that must come back after the app stops."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button, DataTable
+
+from facilitator.demo import build_demo
+from facilitator.store.sessionfile import SessionFile
+from facilitator.tui.conversation_dialogs import ActionDialog
+from facilitator.tui.criteria import OwnWordsArea
+from facilitator.tui.dialogs import ParticipantDialog
+from facilitator.tui.export_dialog import saved_text
+from facilitator.tui.help import HelpScreen
+from facilitator.tui.stagebar import StageBar
+from facilitator.tui.workshop import WorkshopScreen
+from tests.tui_helpers import app_on, type_text, wait_for_workshop
+
+
+@pytest.fixture
+def demo_path(tmp_path):
+    path = tmp_path / "demo.facilitator"
+    build_demo(path).close()
+    return path
+
+
+def _trust_words(app) -> OwnWordsArea:
+    return app.screen.query_one("#own-words-trust", OwnWordsArea)
+
+
+async def test_stage_keys_win_over_a_text_box_and_a_table(demo_path):
+    """F6 and F7 mean "select" to a text area; here they must change stage, and the
+    words in the box must be left exactly as they were."""
+    app = app_on(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f3", "w")
+        await pilot.pause()
+        area = _trust_words(app)
+        assert app.focused is area
+        before = area.text
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.session.state.info.current_stage == "conversation"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert area.text == before and area.selected_text == ""
+        # A table's own ctrl+PgDn (page right) gives way to "next stage" too.
+        await pilot.press("f4")
+        await pilot.pause()
+        pane = app.screen.current_pane()
+        await pane.run_action("toggle_view")  # the stage 1 table (v, from the map)
+        await pilot.pause()
+        pane.query_one(DataTable).focus()
+        await pilot.pause()
+        assert isinstance(app.focused, DataTable)
+        await pilot.press("ctrl+pagedown")
+        await pilot.pause()
+        assert app.session.state.info.current_stage == "good-relationship"
+
+
+async def test_help_and_palette_name_each_stage_key_once_and_rightly(demo_path):
+    app = app_on(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = dict(app.screen.key_rows)
+        assert rows["F2"] == "Go to Setup: Getting set up"
+        assert rows["F4"].startswith("Go to Stage 1:")
+        assert rows["F8"] == "Go to Notes"
+        keys = [key for key, _ in app.screen.key_rows]
+        assert len(keys) == len(set(keys)), keys
+        await pilot.press("escape")
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Go to Stage 2: One good relationship" in commands
+        await commands["Go to Stage 2: One good relationship"].callback()
+        await pilot.pause()
+        assert app.session.state.info.current_stage == "good-relationship"
+
+
+async def test_own_words_being_typed_come_back_after_quitting(demo_path):
+    app = app_on(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f3", "w")
+        await pilot.pause()
+        before = _trust_words(app).text
+        await type_text(pilot, "Half typed ")
+        await pilot.pause(0.6)  # the draft is written a moment after the last key
+        await pilot.press("ctrl+q")
+    with SessionFile.open(demo_path) as session:
+        saved = [c.own_words for c in session.state.rows["criterion_choice"].values()]
+        assert before in saved  # not committed: only a draft
+    app = app_on(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert _trust_words(app).text == "Half typed " + before
+        assert any(n.title == "Restored" for n in app._notifications)
+
+
+async def test_a_draft_of_spaces_alone_is_not_put_back(demo_path):
+    with SessionFile.open(demo_path) as session:
+        session.save_draft("setup.new-participant", "   ")
+    app = app_on(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen.query_one("#new-participant").value == ""
+        assert not any(n.title == "Restored" for n in app._notifications)
+
+
+@pytest.mark.parametrize("dialog", ["participant", "action"])
+async def test_form_dialogs_keep_their_buttons_on_an_80_by_24_screen(demo_path, dialog):
+    """Add participant (Setup, ctrl+n) and Add an agreed action (Conversation) have more
+    fields than fit: the fields scroll, Save and Cancel stay in view."""
+    app = app_on(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        if dialog == "participant":
+            await pilot.press("f2")
+            await pilot.pause()
+            await pilot.press("ctrl+n")
+        else:
+            app.push_screen(ActionDialog(organisations=["Council"], people=["Ann"]))
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if not isinstance(app.screen, WorkshopScreen):
+                break
+        await pilot.pause(0.1)
+        dialog = app.screen.query_one(".dialog")
+        for button in app.screen.query(Button):
+            assert dialog.region.contains_region(button.region), (button, dialog.region)
+            assert button.region.bottom <= 24
+        fields = app.screen.query_one(".form-fields")
+        assert fields.virtual_size.height > fields.size.height  # they do not all fit...
+        fields.scroll_end(animate=False)  # ...and scroll
+        await pilot.pause()
+        assert fields.scroll_y > 0
+        if isinstance(app.screen, ParticipantDialog):
+            await type_text(pilot, "Ann")
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            names = [p.name for p in app.session.state.participants.values()]
+            assert "Ann" in names
+
+
+async def test_the_stage_countdown_shows_at_80_columns(demo_path):
+    app = app_on(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        bar = app.screen.query_one(StageBar)
+        bar.clock, bar.clock_style = "⏱ 7:50 over", "bold"
+        await pilot.pause()
+        line = str(bar.render())
+        assert line.rstrip().endswith("⏱ 7:50 over")
+        assert "Setup" in line and "Notes" in line  # every stage still named
+        bar.clock = ""
+        await pilot.pause()
+        assert "over" not in str(bar.render())
+
+
+def test_several_saved_files_are_reported_in_a_few_lines(tmp_path):
+    paths = [tmp_path / f"notes{suffix}" for suffix in (".md", ".html", ".csv.zip", ".json")]
+    text = saved_text(paths)
+    assert text.startswith(f"Saved 4 files in {tmp_path}: ")
+    assert all(p.name in text for p in paths)
+    assert "\n" not in text
+    assert saved_text(paths[:1]) == f"Saved: {paths[0]}"
