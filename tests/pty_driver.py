@@ -97,6 +97,21 @@ class PtyApp:
         os.kill(self.pid, sig)
         return self.wait()
 
+    def hang_up(self, timeout: float = 10.0) -> int | None:
+        """Close the terminal, as closing its window does (the kernel sends SIGHUP, and
+        writing to it fails from then on). The exit status, or None if the program was
+        still running ``timeout`` seconds later (it is then killed)."""
+        self._close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return status
+            time.sleep(0.02)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        return None
+
     def wait(self, timeout: float = 10.0) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

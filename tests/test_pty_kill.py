@@ -73,3 +73,19 @@ def test_terminate_and_hangup_flush_typing_and_close_cleanly(session_path, sig):
     with SessionFile.open(session_path) as session:
         assert session.drafts().get("setup.new-participant") == "Tomasz Nowak"
         assert session.integrity_check() == ["ok"]
+
+
+@pytest.mark.parametrize("delay", [0.6, 1.2, 1.8, 2.4])
+def test_closing_the_terminal_while_the_app_starts_ends_it(session_path, delay):
+    """The window closed while the app is still drawing its first screens: the program
+    must end (not linger without a terminal, holding the session file) and the file must
+    be whole and free to open again."""
+    app = PtyApp(
+        ["--sessions-dir", str(session_path.parent), "open", str(session_path)],
+        cwd=session_path.parent,
+    )
+    time.sleep(delay)
+    status = app.hang_up(timeout=15)
+    assert status is not None, "the program was still running 15 s after its terminal closed"
+    with SessionFile.open(session_path) as session:  # the lock was let go
+        assert session.integrity_check() == ["ok"]

@@ -6,7 +6,10 @@ import asyncio
 import contextlib
 import gc
 import importlib
+import os
 import signal
+import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,8 @@ from facilitator.store.catalog import ensure_sessions_dir
 from facilitator.store.errors import SessionFileError
 from facilitator.tui.guard import Guarded, raising, report_failure
 from facilitator.tui.home import EarlyListing, HomeScreen
+
+STOP_GRACE_SECONDS = 3.0  # after a stop signal, how long the app has to close by itself
 
 PROJECTOR_THEMES = (
     Theme(
@@ -85,6 +90,8 @@ class FacilitatorApp(Guarded, App[None]):
         self.session: Any = None  # the open SessionFile, if any
         self._theme_before_projector = "textual-dark"
         self.failures: list[BaseException] = []  # problems reported instead of crashing
+        self._watchdog: threading.Thread | None = None  # started by a stop signal
+        self._stopping = False  # a stop signal came: a session opening now is closed at once
         # The home screen's list of sessions is read while Textual starts up (SQLite
         # works outside Python's lock), so the first frame can show it sooner.
         self._early_listing = (
@@ -140,15 +147,50 @@ class FacilitatorApp(Guarded, App[None]):
         importlib.import_module("facilitator.tui.workshop")
 
     def _install_signal_handlers(self) -> None:
-        """Closing the terminal (SIGHUP) or SIGTERM: save typing and close the file cleanly."""
+        """Closing the terminal (SIGHUP) or SIGTERM: save typing and close the file cleanly.
+
+        Plain signal handlers rather than the event loop's: when the terminal has gone,
+        Textual's output thread can stop and leave the loop blocked on a full queue, and a
+        handler that waits for the loop would never run. This one asks the loop to stop
+        the app and starts a watchdog that ends the process if the loop does not.
+        """
+        loop = asyncio.get_running_loop()
+
+        def on_signal(_signum: int, _frame: Any) -> None:
+            self._start_watchdog()
+            with contextlib.suppress(RuntimeError):  # the loop has already closed
+                loop.call_soon_threadsafe(self._stop_on_signal)
+
         try:
-            loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(sig, self._stop_on_signal)
-        except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover
+                signal.signal(sig, on_signal)
+        except ValueError:  # pragma: no cover - not the main thread (a test harness)
             pass
 
+    def _start_watchdog(self) -> None:
+        if self._watchdog is None:
+            self._watchdog = threading.Thread(
+                target=self._end_if_stuck, name="stop-watchdog", daemon=True
+            )
+            self._watchdog.start()
+
+    def _end_if_stuck(self) -> None:
+        """Still running a while after a stop signal: keep the typing, close the file, go."""
+        time.sleep(STOP_GRACE_SECONDS)
+        from facilitator.tui.workshop import WorkshopScreen
+
+        for screen in list(self.screen_stack):
+            if isinstance(screen, WorkshopScreen):
+                with contextlib.suppress(Exception):
+                    screen.drafts.flush()
+        session = self.session
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.close()
+        os._exit(0)
+
     def _stop_on_signal(self) -> None:
+        self._stopping = True
         self.shutdown_session()
         self.exit(return_code=0)
 
@@ -228,6 +270,9 @@ class FacilitatorApp(Guarded, App[None]):
         from facilitator.tui.replay import ReplayScreen, ReplaySession
         from facilitator.tui.workshop import WorkshopScreen
 
+        if self._stopping:  # opened just as the app was told to stop
+            session.close()
+            return
         self.session = session
         if isinstance(session, ReplaySession):
             self.push_screen(ReplayScreen(session))
