@@ -37,9 +37,11 @@ async def test_home_lists_sessions_and_shows_the_folder(tmp_path):
         assert line.startswith("2026-03-14 Spring mapping workshop ")
         assert " Hollin Vale " in line and " Setup " in line
         heading = str(home.query_one("#sessions-heading").render())
-        # The columns line up under their headings.
-        assert heading.index("Title") == line.index("Spring") + 1
-        assert heading.index("Area") == line.index("Hollin") + 1
+        # The columns line up under their headings, on screen too.
+        assert heading.index("Title") == line.index("Spring")
+        assert heading.index("Area") == line.index("Hollin")
+        heading_x = home.query_one("#sessions-heading").content_region.x
+        assert heading_x == listing.content_region.x
         # The detail line names the highlighted file from the start.
         assert "File: 2026-03-14-" in str(home.query_one("#session-detail").render())
 

@@ -29,7 +29,13 @@ from facilitator.domain.events import replay
 from facilitator.store import errors as err
 from facilitator.store.sessionfile import SessionFile, make_engine
 from facilitator.store.upgrade import latest_backup
-from tests.tui_helpers import app_on, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    new_session_file,
+    screen_text,
+    type_text,
+    wait_for_workshop,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 RAM_DISK = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
@@ -232,6 +238,45 @@ async def test_a_full_disk_shows_a_message_and_keeps_what_was_typed(tmp_path):
     with SessionFile.open(path) as session:
         assert [p.name for p in session.state.participants.values()] == saved
         assert session.integrity_check() == ["ok"]
+
+
+async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tmp_path):
+    """A full disk while typing: said once, retried until it works, and ctrl+q asks
+    before throwing the unsaved words away."""
+    from facilitator.tui.dialogs import ConfirmDialog
+
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        with app.session.engine.connect() as conn:
+            pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+            conn.exec_driver_sql(f"PRAGMA max_page_count={pages}")
+        box = app.screen.query_one("#new-participant")
+        typed = "Ulrika Vantongeren " + "and more words " * 400  # more than a page
+        box.value = typed  # (the box has the focus: this counts as typing)
+        await pilot.pause(4.6)  # the first write and two retries
+        failures = [n for n in app._notifications if n.title == "Not saved"]
+        assert len(failures) == 1 and "disk is full" in failures[0].message
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and app.is_running
+        assert "y: Quit and lose it    n or Escape: Stay" in screen_text(app)
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        with app.session.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA max_page_count=1073741823")  # space again
+        for _ in range(40):
+            await pilot.pause(0.1)
+            if any(n.message == "Typing is being saved again." for n in app._notifications):
+                break
+        assert any(n.message == "Typing is being saved again." for n in app._notifications)
+        assert box.value == typed
+        await pilot.press("ctrl+q")  # nothing unsaved now: no question
+        await pilot.pause()
+        assert not app.is_running
+    with SessionFile.open(path) as session:
+        assert session.drafts()["setup.new-participant"] == typed
 
 
 # -- a long random walk through the domain's commands ---------------------------------------

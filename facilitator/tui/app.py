@@ -211,6 +211,28 @@ class FacilitatorApp(Guarded, App[None]):
         self.shutdown_session()
 
     async def action_quit(self) -> None:
+        from facilitator.tui.dialogs import ConfirmDialog
+        from facilitator.tui.workshop import WorkshopScreen
+
+        unsaved = any(isinstance(s, WorkshopScreen) and s.unsaved_typing for s in self.screen_stack)
+        if unsaved and not isinstance(self.screen, ConfirmDialog):
+
+            def answer(quit_anyway: bool | None) -> None:
+                if quit_anyway:
+                    self.shutdown_session()
+                    self.exit()
+
+            self.push_screen(
+                ConfirmDialog(
+                    "Some typing could not be saved: the disk is full or cannot be written "
+                    "to. It is still on screen. Free some space and it is saved within a "
+                    "few seconds. Quit anyway, and lose it?",
+                    yes="Quit and lose it",
+                    no="Stay",
+                ),
+                answer,
+            )
+            return
         self.shutdown_session()
         self.exit()
 

@@ -32,6 +32,7 @@ class ConfirmDialog(Guarded, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text", markup=False)
+            yield Static(f"y: {self.yes}    n or Escape: {self.no}", classes="dim", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant="error")
                 yield Button(self.no, id="no", variant="primary")

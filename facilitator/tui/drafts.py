@@ -16,6 +16,7 @@ from textual.timer import Timer
 
 QUIET_SECONDS = 0.4  # write this long after the last keystroke
 MAX_WAIT_SECONDS = 1.0  # ...but never wait longer than this while typing continues
+RETRY_SECONDS = 2.0  # after a failed write (a full disk), try again this often
 
 
 class DraftKeeper:
@@ -26,13 +27,16 @@ class DraftKeeper:
         save: Callable[[str, str], None],
         set_timer: Callable[..., Timer],
         on_error: Callable[[Exception], None],
+        on_recovered: Callable[[], None] | None = None,
     ) -> None:
         self._save = save
         self._set_timer = set_timer
         self._on_error = on_error
+        self._on_recovered = on_recovered
         self._pending: dict[str, str] = {}
         self._first_pending: float | None = None
         self._timer: Timer | None = None
+        self.failing = False  # the last write failed; writes are being retried
 
     def typed(self, key: str, text: str) -> None:
         self._pending[key] = text
@@ -52,7 +56,7 @@ class DraftKeeper:
         try:
             self._save(key, "")
         except Exception as exc:  # noqa: BLE001 - shown to the facilitator
-            self._on_error(exc)
+            self._failed(exc)
 
     def flush(self) -> None:
         if self._timer is not None:
@@ -60,13 +64,27 @@ class DraftKeeper:
             self._timer = None
         pending, self._pending = self._pending, {}
         self._first_pending = None
-        for key, text in pending.items():
+        keys = list(pending)
+        for index, key in enumerate(keys):
             try:
-                self._save(key, text)
+                self._save(key, pending[key])
             except Exception as exc:  # noqa: BLE001 - shown to the facilitator
-                self._pending.setdefault(key, text)
-                self._on_error(exc)
+                # Keep this one and every one after it (newer typing wins), and try again.
+                for later in keys[index:]:
+                    self._pending.setdefault(later, pending[later])
+                self._failed(exc)
                 return
+        if self.failing and not self._pending:
+            self.failing = False
+            if self._on_recovered is not None:
+                self._on_recovered()
+
+    def _failed(self, exc: Exception) -> None:
+        if not self.failing:  # said once, not at every retry
+            self.failing = True
+            self._on_error(exc)
+        if self._timer is None:
+            self._timer = self._set_timer(RETRY_SECONDS, self.flush)
 
     @property
     def pending(self) -> dict[str, Any]:

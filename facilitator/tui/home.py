@@ -113,7 +113,10 @@ class HomeScreen(Guarded, Screen[None]):
         self.sessions = self._read_folder()
         self._width = self._list_width()
         heading, options = self._lines(self._width)
-        yield Static("[b]facilitator[/b] · relationship-mapping workshops", id="home-title")
+        yield Static(
+            Text.assemble(("facilitator", "bold"), " · relationship-mapping workshops"),
+            id="home-title",
+        )
         yield Label(self.folder_label(), id="sessions-dir", markup=False)
         yield Static(heading, id="sessions-heading", markup=False)
         yield SessionList(*options, id="sessions")
@@ -183,7 +186,7 @@ class HomeScreen(Guarded, Screen[None]):
                 stage = STAGE_SHORT.get(s.furthest_stage, s.furthest_stage)
                 values = (s.date, s.title, s.area, stage, _when(s.last_change))
             lines.append(Option(Text(_row(values, widths), no_wrap=True), id=s.path))
-        return Text(" " + _row(heading, widths)), lines
+        return Text(_row(heading, widths)), lines
 
     def _fill(self) -> None:
         listing = self.query_one(SessionList)

@@ -81,7 +81,9 @@ class WorkshopScreen(Guarded, Screen[None]):
     def __init__(self, session: Any) -> None:
         super().__init__()
         self.session = session
-        self.drafts = DraftKeeper(self._save_draft, self.set_timer, self._draft_failed)
+        self.drafts = DraftKeeper(
+            self._save_draft, self.set_timer, self._draft_failed, self._drafts_saved_again
+        )
         self._stage_ids = [s.id for s in load_vocabulary().stages]
         self._entered = monotonic()  # when the current stage was last entered
         self._stale: set[str] = set()  # panes to redraw when next shown
@@ -317,8 +319,21 @@ class WorkshopScreen(Guarded, Screen[None]):
 
     def _draft_failed(self, exc: Exception) -> None:
         self.app.notify(
-            f"Typing could not be saved: {exc}", title="Not saved", severity="error", timeout=8
+            f"Typing could not be saved: {exc} It stays on screen, and saving is tried "
+            "again every few seconds.",
+            title="Not saved",
+            severity="error",
+            timeout=10,
         )
+
+    def _drafts_saved_again(self) -> None:
+        self.app.notify("Typing is being saved again.", title="Saved", timeout=4)
+
+    @property
+    def unsaved_typing(self) -> bool:
+        """Text on screen that could not be written to the file (a full disk)."""
+        self.drafts.flush()
+        return bool(self.drafts.pending)
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
