@@ -79,6 +79,9 @@ def test_new_refuses_a_bad_date_with_one_line(run):
     result = run("new", "Spring", "--date", "14/03/2026", "--no-open")
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "YYYY-MM-DD" in result.output
+    result = run("new", "Spring", "--date", "2026-02-30", "--no-open")
+    assert result.exit_code == 1
+    assert result.output.strip() == "facilitator: There is no such day as 2026-02-30."
     assert not list(run.folder.glob("*.facilitator"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from facilitator.domain import commands
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import make_app
 from facilitator.tui.dialogs import ConfirmDialog, MessageDialog, ParticipantDialog
@@ -438,3 +439,42 @@ async def test_session_list_moves_by_keys_and_opens_by_enter_or_click(tmp_path):
         await wait_for_workshop(pilot)
         assert str(app.session.path) == home.sessions[2 + listing.scroll_offset.y].path
     assert len(paths) == 30
+
+
+async def test_a_file_named_on_the_command_line_that_cannot_be_opened_ends_with_status_1(
+    tmp_path,
+):
+    import sqlite3
+
+    path = new_session_file(tmp_path / "sessions")
+    with SessionFile.open(path) as session:
+        session.apply([commands.add(session.state, "participant", name="Ann")])
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE participant SET name = 'Someone else'")
+    conn.commit()
+    conn.close()
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ConfirmDialog | MessageDialog):
+                break
+        assert isinstance(app.screen, ConfirmDialog | MessageDialog)
+        assert "damaged" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("escape", "ctrl+q")  # "not now" to the backup
+        await pilot.pause()
+    assert app.return_code == 1
+    # Opening another session afterwards is a normal run again.
+    other = new_session_file(tmp_path / "sessions", name="other.facilitator")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ConfirmDialog | MessageDialog):
+                break
+        await pilot.press("escape")
+        app.open_session(other)
+        await wait_for_workshop(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0

@@ -92,6 +92,10 @@ class FacilitatorApp(Guarded, App[None]):
         self.failures: list[BaseException] = []  # problems reported instead of crashing
         self._watchdog: threading.Thread | None = None  # started by a stop signal
         self._stopping = False  # a stop signal came: a session opening now is closed at once
+        # The file named on the command line could not be opened (and no other was since):
+        # the program then ends with status 1, as the command line's own checks do.
+        self._start_failed = False
+        self._shown_any = False
         # The home screen's list of sessions is read while Textual starts up (SQLite
         # works outside Python's lock), so the first frame can show it sooner.
         self._early_listing = (
@@ -220,7 +224,7 @@ class FacilitatorApp(Guarded, App[None]):
             def answer(quit_anyway: bool | None) -> None:
                 if quit_anyway:
                     self.shutdown_session()
-                    self.exit()
+                    self.exit(return_code=self._exit_status)
 
             self.push_screen(
                 ConfirmDialog(
@@ -234,7 +238,11 @@ class FacilitatorApp(Guarded, App[None]):
             )
             return
         self.shutdown_session()
-        self.exit()
+        self.exit(return_code=self._exit_status)
+
+    @property
+    def _exit_status(self) -> int:
+        return 1 if self._start_failed and not self._shown_any else 0
 
     # -- sessions -----------------------------------------------------------------------------
 
@@ -285,6 +293,8 @@ class FacilitatorApp(Guarded, App[None]):
         if event.state == WorkerState.SUCCESS:
             self._show_session(worker.result)
         elif event.state == WorkerState.ERROR:
+            if not self._shown_any and (self.open_path or self.replay_path):
+                self._start_failed = True
             doing = "created" if worker.name == "_create_session" else "opened"
             self._show_problem(f"That session could not be {doing}", worker.error)
 
@@ -296,6 +306,7 @@ class FacilitatorApp(Guarded, App[None]):
             session.close()
             return
         self.session = session
+        self._shown_any = True
         if isinstance(session, ReplaySession):
             self.push_screen(ReplayScreen(session))
         else:
