@@ -606,3 +606,28 @@ def test_snapshot_prompt_160x50(tmp_path, snap_compare):
 def test_snapshot_summary_80x24(tmp_path, snap_compare):
     app = app_on(conversation_file(tmp_path / "sessions", finished=True))
     assert snap_compare(app, terminal_size=(80, 24), run_before=resume_and_settle)
+
+
+async def test_the_notes_list_keeps_the_newest_note_in_view(tmp_path):
+    path = workshop_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")  # the relationship stage 3 chose
+        await pilot.pause()
+        await next_prompt(pilot)  # past who attends, to the first prompt
+        await pilot.pause()
+        assert app.focused.id == "note-input"
+        for i in range(1, 9):
+            await note(pilot, f"Point number {i}")
+        await pilot.pause()
+        listing = app.screen.query_one("#prompt-notes", OptionList)
+        assert listing.option_count == 8
+        assert listing.size.height < 8  # they do not all fit...
+        assert listing.scroll_y == listing.max_scroll_y > 0  # ...and the newest shows
+        assert "Point number 8" in options_text(app, "#prompt-notes")
+        assert app.focused.id == "note-input"  # still typing the next one
