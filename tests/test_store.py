@@ -405,3 +405,33 @@ def test_a_closed_or_read_only_session_refuses_changes(make_session) -> None:
     session.close()
     with pytest.raises(err.WriteError):
         session.apply([event])
+
+
+@given(st.text(max_size=120))
+@example("نشاط المجتمع")
+@example("地域の集まり 2026")
+@example("../../etc/passwd")
+@example("x\u202eevil\u200b")
+@example(".hidden")
+def test_file_names_from_titles_are_safe_and_keep_some_of_the_title(title) -> None:
+    from facilitator.domain.text import slugify
+
+    slug = slugify(title)
+    assert 0 < len(slug) <= 40
+    assert not slug.startswith((".", "-")) and not slug.endswith("-")
+    assert all(ch.isalnum() or ch == "-" for ch in slug), (
+        slug
+    )  # no separators, spaces, controls, format or bidi characters
+    letters = [ch for ch in title if ch.isalpha() and unicodedata.category(ch) != "Lm"]
+    if letters and slug != "session":
+        assert any(ch.isalpha() for ch in slug)
+
+
+def test_a_title_in_another_script_names_its_file_in_that_script(tmp_path) -> None:
+    from facilitator.store.sessionfile import session_path
+
+    path = session_path(tmp_path, "نشاط المجتمع", "2026-03-14")
+    assert path.name == "2026-03-14-نشاط-المجتمع.facilitator"
+    with SessionFile.create(path, title="نشاط المجتمع") as session:
+        assert session.state.info.title == "نشاط المجتمع"
+    assert catalog.list_sessions(tmp_path)[0].title == "نشاط المجتمع"

@@ -67,8 +67,19 @@ def shorten(text: str, width: int) -> str:
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+_WORDS = re.compile(r"[^\W_]+")  # runs of letters and digits, in any script
+
+
 def slugify(text: str, max_len: int = 40) -> str:
-    """A file-name-safe slug: lower-case ASCII letters, digits and dashes."""
+    """A file-name-safe slug: lower-case ASCII letters, digits and dashes.
+
+    A title with no letters that have an ASCII form (all Arabic, say, or Japanese)
+    keeps its own letters and digits instead, joined by dashes, rather than becoming
+    a nameless "session".
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _SLUG.sub("-", ascii_text.lower()).strip("-")
-    return slug[:max_len].strip("-") or "session"
+    slug = _SLUG.sub("-", ascii_text.lower()).strip("-")[:max_len].strip("-")
+    if not any(ch.isalpha() for ch in slug):
+        words = _WORDS.findall(unicodedata.normalize("NFC", text).lower())
+        slug = "-".join(words)[:max_len].strip("-")
+    return slug or "session"

@@ -153,7 +153,7 @@ class OwnWordsArea(TextArea):
         super().__init__(id=f"own-words-{criterion_id}", soft_wrap=True, tab_behavior="focus")
         self.criterion_id = criterion_id
         self.draft_key = f"criteria.own-words.{criterion_id}"
-        self.border_title = f"What {_label(criterion_id).lower()} means to us"
+        self.border_title = f"What “{_label(criterion_id)}” means to us"
 
     @property
     def pane(self) -> CriteriaPane:
