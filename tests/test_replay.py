@@ -128,6 +128,19 @@ async def test_replay_screen_steps_seeks_and_plays_without_touching_the_file(dem
                 break
         assert screen.replay.position == total
         assert screen.replay.state.snapshot() == screen.replay.timeline.final.snapshot()
+        # At the end (a finished conversation, with lists that could be changed in the
+        # session itself): Tab and Enter stay on the timeline, whose keys keep working,
+        # and the Footer offers nothing that changes the session.
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("tab", "enter", "tab")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#timeline")
+        footer = " ".join(key.description for key in app.screen.query("FooterKey") if key.display)
+        for word in ("Change", "Remove", "Reopen", "Action"):
+            assert word not in footer, footer
+        await pilot.press("home")
+        assert screen.replay.position == 0
     assert _digest(demo_file) == before
 
 

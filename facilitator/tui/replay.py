@@ -127,9 +127,14 @@ class ReplayScreen(WorkshopScreen):
 
     @staticmethod
     def _lock_fields(pane: StagePane) -> None:
-        """Nothing can be typed into a replay."""
+        """Nothing can be typed into a replay, and nothing in a stage takes the focus:
+        it stays on the timeline, so its keys always work and the Footer offers no
+        keys for changing things."""
         for widget in pane.query("Input, TextArea, Select, Checkbox, SelectionList, Switch"):
             widget.disabled = True
+        for widget in pane.query("*"):
+            if widget.can_focus:
+                widget.can_focus = False
 
     def _focus_stage(self) -> None:
         self.query_one(TimelineBar).focus()
