@@ -15,7 +15,7 @@ from facilitator.tui.export_dialog import saved_text
 from facilitator.tui.help import HelpScreen
 from facilitator.tui.stagebar import StageBar
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import app_on, type_text, wait_for_workshop
+from tests.tui_helpers import app_on, new_session_file, type_text, wait_for_workshop
 
 
 @pytest.fixture
@@ -172,3 +172,17 @@ def test_several_saved_files_are_reported_in_a_few_lines(tmp_path):
     assert all(p.name in text for p in paths)
     assert "\n" not in text
     assert saved_text(paths[:1]) == f"Saved: {paths[0]}"
+
+
+async def test_the_app_puts_back_the_signal_handlers_it_found(tmp_path):
+    """While it runs, SIGTERM and SIGHUP close the session cleanly; afterwards the
+    program around it (here, the test runner) has its own handlers back."""
+    import signal
+
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    app = app_on(new_session_file(tmp_path / "sessions"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        during = {sig: signal.getsignal(sig) for sig in before}
+        assert all(during[sig] is not before[sig] for sig in before)
+    assert {sig: signal.getsignal(sig) for sig in before} == before

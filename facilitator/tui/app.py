@@ -91,6 +91,7 @@ class FacilitatorApp(Guarded, App[None]):
         self._theme_before_projector = "textual-dark"
         self.failures: list[BaseException] = []  # problems reported instead of crashing
         self._watchdog: threading.Thread | None = None  # started by a stop signal
+        self._previous_handlers: dict[int, Any] = {}
         self._stopping = False  # a stop signal came: a session opening now is closed at once
         # The file named on the command line could not be opened (and no other was since):
         # the program then ends with status 1, as the command line's own checks do.
@@ -167,9 +168,16 @@ class FacilitatorApp(Guarded, App[None]):
 
         try:
             for sig in (signal.SIGTERM, signal.SIGHUP):
-                signal.signal(sig, on_signal)
+                self._previous_handlers[sig] = signal.signal(sig, on_signal)
         except ValueError:  # pragma: no cover - not the main thread (a test harness)
             pass
+
+    def _restore_signal_handlers(self) -> None:
+        """Put back what was there before (the app may run inside a longer program)."""
+        for sig, handler in self._previous_handlers.items():
+            with contextlib.suppress(ValueError, TypeError):
+                signal.signal(sig, handler)
+        self._previous_handlers.clear()
 
     def _start_watchdog(self) -> None:
         if self._watchdog is None:
@@ -213,6 +221,7 @@ class FacilitatorApp(Guarded, App[None]):
 
     def on_unmount(self) -> None:
         self.shutdown_session()
+        self._restore_signal_handlers()
 
     async def action_quit(self) -> None:
         from facilitator.tui.dialogs import ConfirmDialog
