@@ -634,6 +634,8 @@ def test_write_atomic_never_replaces_a_session_a_database_a_link_or_a_pipe(
     cases = {
         session: "session file",
         tmp_path / "new.facilitator": "session file",
+        tmp_path / "live.facilitator-wal": "session file",  # (its committed changes)
+        tmp_path / "live.facilitator-shm": "session file",
         database: "is a database",
         link: "not an ordinary file",
         pipe: "not an ordinary file",

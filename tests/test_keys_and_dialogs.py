@@ -186,3 +186,45 @@ async def test_the_app_puts_back_the_signal_handlers_it_found(tmp_path):
         during = {sig: signal.getsignal(sig) for sig in before}
         assert all(during[sig] is not before[sig] for sig in before)
     assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+def test_drafts_that_fail_are_kept_in_order_and_retried_including_a_clearing():
+    from facilitator.tui.drafts import RETRY_SECONDS, DraftKeeper
+
+    stored: dict[str, str] = {"old": "left over"}
+    timers: list[tuple[float, object]] = []
+    said: list[str] = []
+    disk_full = True
+
+    def save(key: str, text: str) -> None:
+        if disk_full:
+            raise OSError(28, "No space left on device")
+        if text:
+            stored[key] = text
+        else:
+            stored.pop(key, None)
+
+    class Timer:
+        def stop(self) -> None:
+            pass
+
+    def set_timer(delay: float, callback) -> Timer:
+        timers.append((delay, callback))
+        return Timer()
+
+    keeper = DraftKeeper(
+        save, set_timer, lambda exc: said.append(f"failed: {exc}"), lambda: said.append("back")
+    )
+    keeper.typed("a", "first")
+    keeper.typed("b", "second")
+    keeper.flush()
+    keeper.forget("old")  # committed elsewhere: its draft must go, once it can
+    assert keeper.pending == {"a": "first", "b": "second", "old": ""}
+    assert said == ["failed: [Errno 28] No space left on device"]  # once, not per failure
+    assert timers[-1][0] == RETRY_SECONDS
+    timers[-1][1]()  # a retry while the disk is still full: nothing said, still pending
+    assert said == ["failed: [Errno 28] No space left on device"] and keeper.failing
+    disk_full = False
+    timers[-1][1]()
+    assert stored == {"a": "first", "b": "second"} and keeper.pending == {}
+    assert said[-1] == "back" and not keeper.failing

@@ -243,7 +243,8 @@ async def test_a_full_disk_shows_a_message_and_keeps_what_was_typed(tmp_path):
 async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tmp_path):
     """A full disk while typing: said once, retried until it works, and ctrl+q asks
     before throwing the unsaved words away."""
-    from facilitator.tui.dialogs import ConfirmDialog
+    from facilitator.tui.dialogs import ConfirmDialog, UnsavedTypingDialog
+    from facilitator.tui.workshop import WorkshopScreen
 
     path = new_session_file(tmp_path / "sessions")
     app = app_on(path)
@@ -260,9 +261,22 @@ async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tm
         assert len(failures) == 1 and "disk is full" in failures[0].message
         await pilot.press("ctrl+q")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog) and app.is_running
+        assert isinstance(app.screen, UnsavedTypingDialog) and app.is_running
         assert "y: Quit and lose it    n or Escape: Stay" in screen_text(app)
         await pilot.press("n")  # stay
+        # Leaving the session asks the same; and so does ctrl+q over any other question.
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedTypingDialog)
+        await pilot.press("n")
+        app.push_screen(ConfirmDialog("Remove Ann from this session?"))
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedTypingDialog) and app.is_running
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkshopScreen)
         await pilot.pause()
         with app.session.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA max_page_count=1073741823")  # space again

@@ -410,6 +410,9 @@ def test_a_closed_or_read_only_session_refuses_changes(make_session) -> None:
 @given(st.text(max_size=120))
 @example("نشاط المجتمع")
 @example("地域の集まり 2026")
+@example("कार्यशाला योजना")
+@example("東京 A")
+@example("\u0301abc")
 @example("../../etc/passwd")
 @example("x\u202eevil\u200b")
 @example(".hidden")
@@ -419,19 +422,39 @@ def test_file_names_from_titles_are_safe_and_keep_some_of_the_title(title) -> No
     slug = slugify(title)
     assert 0 < len(slug) <= 40
     assert not slug.startswith((".", "-")) and not slug.endswith("-")
-    assert all(ch.isalnum() or ch == "-" for ch in slug), (
-        slug
-    )  # no separators, spaces, controls, format or bidi characters
+    # Letters, marks, digits and dashes only: no separators, spaces, controls, format or
+    # bidi characters, and no mark without its letter at the start of a word.
+    assert all(ch == "-" or unicodedata.category(ch)[0] in "LMN" for ch in slug), slug
+    assert all(unicodedata.category(word[0])[0] in "LN" for word in slug.split("-")), slug
     letters = [ch for ch in title if ch.isalpha() and unicodedata.category(ch) != "Lm"]
     if letters and slug != "session":
         assert any(ch.isalpha() for ch in slug)
 
 
 def test_a_title_in_another_script_names_its_file_in_that_script(tmp_path) -> None:
+    from facilitator.domain.text import slugify
     from facilitator.store.sessionfile import session_path
 
     path = session_path(tmp_path, "نشاط المجتمع", "2026-03-14")
     assert path.name == "2026-03-14-نشاط-المجتمع.facilitator"
+    # A vowel sign stays with its word; a few Latin letters do not crowd out the rest.
+    assert slugify("कार्यशाला योजना") == "कार्यशाला-योजना"
+    assert slugify("東京 A") == "東京-a"
     with SessionFile.create(path, title="نشاط المجتمع") as session:
         assert session.state.info.title == "نشاط المجتمع"
     assert catalog.list_sessions(tmp_path)[0].title == "نشاط المجتمع"
+
+
+def test_a_file_name_with_hash_percent_or_question_mark_opens_that_file(tmp_path) -> None:
+    """SQLite reads those as parts of a URI: "a#b" once opened a file called "a"."""
+    path = tmp_path / "a#b%41?.facilitator"
+    with SessionFile.create(path, title="Odd name") as session:
+        session.apply([commands.add(session.state, "participant", name="Ann")])
+    with SessionFile.open(path) as session:
+        assert [p.name for p in session.state.participants.values()] == ["Ann"]
+    with SessionFile.open(path, readonly=True) as session:
+        assert session.state.info.title == "Odd name"
+    assert catalog.inspect_file(path, check=True).title == "Odd name"
+    assert [s.title for s in catalog.list_sessions(tmp_path)] == ["Odd name"]
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names <= {path.name, path.name + "-wal", path.name + "-shm", ".backups"}

@@ -67,19 +67,31 @@ def shorten(text: str, width: int) -> str:
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-_WORDS = re.compile(r"[^\W_]+")  # runs of letters and digits, in any script
+def _words(text: str) -> list[str]:
+    """Runs of letters, marks and digits in any script (a vowel sign stays with its word)."""
+    words, word = [], []
+    for ch in unicodedata.normalize("NFC", text).lower():
+        kind = unicodedata.category(ch)[0]
+        if kind in "LN" or (kind == "M" and word):
+            word.append(ch)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return words
 
 
 def slugify(text: str, max_len: int = 40) -> str:
     """A file-name-safe slug: lower-case ASCII letters, digits and dashes.
 
-    A title with no letters that have an ASCII form (all Arabic, say, or Japanese)
-    keeps its own letters and digits instead, joined by dashes, rather than becoming
-    a nameless "session".
+    A title most of whose letters have no ASCII form (Arabic, say, or Japanese) keeps
+    its own letters and digits instead, joined by dashes, rather than becoming a
+    nameless "session" or keeping only its few Latin letters.
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _SLUG.sub("-", ascii_text.lower()).strip("-")[:max_len].strip("-")
-    if not any(ch.isalpha() for ch in slug):
-        words = _WORDS.findall(unicodedata.normalize("NFC", text).lower())
-        slug = "-".join(words)[:max_len].strip("-")
+    letters = sum(1 for ch in text if ch.isalpha())
+    if sum(1 for ch in slug if ch.isalpha()) * 2 < letters:
+        slug = "-".join(_words(text))[:max_len].strip("-")
     return slug or "session"

@@ -148,7 +148,7 @@ def _refuse_to_replace(path: Path, *, force: bool) -> None:
     ordinary file (a link, a device such as /dev/null, a pipe), which the rename would
     swap for a plain file.
     """
-    if path.name.endswith(SESSION_SUFFIX):
+    if path.name.endswith(tuple(SESSION_SUFFIX + end for end in ("", "-wal", "-shm", "-journal"))):
         raise ExportError(f"{path} is a session file name; an export never writes over a session.")
     try:
         info = os.lstat(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import urllib.parse
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -71,10 +72,15 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def sqlite_uri(path: Path, *, readonly: bool = False) -> str:
+    """An SQLite ``file:`` URI for ``path``, with "#", "?" and "%" in its name escaped."""
+    uri = "file:" + urllib.parse.quote(str(Path(path).resolve()))
+    return uri + "?mode=ro" if readonly else uri
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection that cannot change the file."""
-    uri = f"file:{Path(path).resolve()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=1.0)
+    conn = sqlite3.connect(sqlite_uri(path, readonly=True), uri=True, timeout=1.0)
     conn.execute("PRAGMA busy_timeout=1000")
     return conn
 

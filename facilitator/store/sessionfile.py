@@ -36,7 +36,12 @@ from facilitator.domain.model import (
 from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION, chain
 from facilitator.store import errors as err
 from facilitator.store import tables as t
-from facilitator.store.catalog import HELD_DESCRIPTORS, check_ordinary_file, inspect_file
+from facilitator.store.catalog import (
+    HELD_DESCRIPTORS,
+    check_ordinary_file,
+    inspect_file,
+    sqlite_uri,
+)
 
 BUSY_TIMEOUT_MS = 1000
 
@@ -47,15 +52,16 @@ def utc_now() -> str:
 
 def make_engine(path: Path, *, readonly: bool = False) -> Engine:
     """An engine on one session file, with this project's pragmas on every connection."""
-    if readonly:
-        url = f"sqlite:///file:{path}?mode=ro&uri=true"
-    else:
-        url = f"sqlite:///{path}"
-    engine = create_engine(
-        url,
-        poolclass=StaticPool,
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-    )
+    # The connection is made here rather than from a URL, so that a file name holding
+    # "#", "?" or "%" opens that file and no other.
+    target = sqlite_uri(path, readonly=True) if readonly else str(path)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            target, uri=readonly, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+
+    engine = create_engine("sqlite://", creator=connect, poolclass=StaticPool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -300,6 +306,10 @@ class SessionFile:
                 yield conn
             finally:
                 conn.rollback()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def journal(self) -> Sequence[ev.JournalEntry]:

@@ -8,6 +8,7 @@ import gc
 import importlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -90,7 +91,7 @@ class FacilitatorApp(Guarded, App[None]):
         self.session: Any = None  # the open SessionFile, if any
         self._theme_before_projector = "textual-dark"
         self.failures: list[BaseException] = []  # problems reported instead of crashing
-        self._watchdog: threading.Thread | None = None  # started by a stop signal
+        self._wake: int | None = None  # a stop signal writes here to wake the watchdog
         self._previous_handlers: dict[int, Any] = {}
         self._stopping = False  # a stop signal came: a session opening now is closed at once
         # The file named on the command line could not be opened (and no other was since):
@@ -156,13 +157,16 @@ class FacilitatorApp(Guarded, App[None]):
 
         Plain signal handlers rather than the event loop's: when the terminal has gone,
         Textual's output thread can stop and leave the loop blocked on a full queue, and a
-        handler that waits for the loop would never run. This one asks the loop to stop
-        the app and starts a watchdog that ends the process if the loop does not.
+        handler that waits for the loop would never run. The handler asks the loop to stop
+        the app and wakes a watchdog (through a pipe: the one thing safe to do inside a
+        handler), which ends the process if the loop has not within a few seconds.
         """
         loop = asyncio.get_running_loop()
+        wake_read, self._wake = os.pipe()
 
         def on_signal(_signum: int, _frame: Any) -> None:
-            self._start_watchdog()
+            with contextlib.suppress(OSError, TypeError):
+                os.write(self._wake, b"!")  # type: ignore[arg-type]
             with contextlib.suppress(RuntimeError):  # the loop has already closed
                 loop.call_soon_threadsafe(self._stop_on_signal)
 
@@ -171,35 +175,48 @@ class FacilitatorApp(Guarded, App[None]):
                 self._previous_handlers[sig] = signal.signal(sig, on_signal)
         except ValueError:  # pragma: no cover - not the main thread (a test harness)
             pass
+        threading.Thread(
+            target=self._watch, args=(wake_read,), name="stop-watchdog", daemon=True
+        ).start()
 
     def _restore_signal_handlers(self) -> None:
-        """Put back what was there before (the app may run inside a longer program)."""
+        """Put back what was there before (the app may run inside a longer program), and
+        stand the watchdog down."""
         for sig, handler in self._previous_handlers.items():
             with contextlib.suppress(ValueError, TypeError):
                 signal.signal(sig, handler)
         self._previous_handlers.clear()
+        wake, self._wake = self._wake, None
+        if wake is not None:
+            with contextlib.suppress(OSError):
+                os.close(wake)  # the watchdog reads the end of the pipe and stops
 
-    def _start_watchdog(self) -> None:
-        if self._watchdog is None:
-            self._watchdog = threading.Thread(
-                target=self._end_if_stuck, name="stop-watchdog", daemon=True
-            )
-            self._watchdog.start()
-
-    def _end_if_stuck(self) -> None:
-        """Still running a while after a stop signal: keep the typing, close the file, go."""
+    def _watch(self, wake_read: int) -> None:
+        """Wait for a stop signal; then give the app a few seconds to close by itself."""
+        try:
+            woken = os.read(wake_read, 1)
+        finally:
+            os.close(wake_read)
+        if not woken:  # the app ended normally
+            return
         time.sleep(STOP_GRACE_SECONDS)
-        from facilitator.tui.workshop import WorkshopScreen
+        # Still here: the app is stuck. Keep the typing and close the file, on a thread
+        # of its own in case a lock is held, and end the process at the deadline anyway.
+        saver = threading.Thread(target=self._save_and_close, daemon=True)
+        saver.start()
+        saver.join(STOP_GRACE_SECONDS)
+        os._exit(0)
 
-        for screen in list(self.screen_stack):
-            if isinstance(screen, WorkshopScreen):
+    def _save_and_close(self) -> None:
+        workshop = sys.modules.get("facilitator.tui.workshop")  # no import: it may hang
+        for screen in list(self.screen_stack) if workshop else []:
+            if isinstance(screen, workshop.WorkshopScreen):
                 with contextlib.suppress(Exception):
                     screen.drafts.flush()
         session = self.session
         if session is not None:
             with contextlib.suppress(Exception):
                 session.close()
-        os._exit(0)
 
     def _stop_on_signal(self) -> None:
         self._stopping = True
@@ -224,30 +241,31 @@ class FacilitatorApp(Guarded, App[None]):
         self._restore_signal_handlers()
 
     async def action_quit(self) -> None:
-        from facilitator.tui.dialogs import ConfirmDialog
+        def quit_now() -> None:
+            self.shutdown_session()
+            self.exit(return_code=self._exit_status)
+
+        self.unless_typing_is_unsaved(quit_now, "Quit")
+
+    def unless_typing_is_unsaved(self, then: Any, doing: str) -> None:
+        """Run ``then`` at once, or, if some typing could not be saved (a full disk),
+        only once the facilitator has said to go ahead and lose it."""
+        from facilitator.tui.dialogs import UnsavedTypingDialog
         from facilitator.tui.workshop import WorkshopScreen
 
-        unsaved = any(isinstance(s, WorkshopScreen) and s.unsaved_typing for s in self.screen_stack)
-        if unsaved and not isinstance(self.screen, ConfirmDialog):
-
-            def answer(quit_anyway: bool | None) -> None:
-                if quit_anyway:
-                    self.shutdown_session()
-                    self.exit(return_code=self._exit_status)
-
-            self.push_screen(
-                ConfirmDialog(
-                    "Some typing could not be saved: the disk is full or cannot be written "
-                    "to. It is still on screen. Free some space and it is saved within a "
-                    "few seconds. Quit anyway, and lose it?",
-                    yes="Quit and lose it",
-                    no="Stay",
-                ),
-                answer,
-            )
+        if isinstance(self.screen, UnsavedTypingDialog):  # asked already: the key again
+            then()
             return
-        self.shutdown_session()
-        self.exit(return_code=self._exit_status)
+        unsaved = any(isinstance(s, WorkshopScreen) and s.unsaved_typing for s in self.screen_stack)
+        if not unsaved:
+            then()
+            return
+
+        def answer(go_ahead: bool | None) -> None:
+            if go_ahead:
+                then()
+
+        self.push_screen(UnsavedTypingDialog(doing), answer)
 
     @property
     def _exit_status(self) -> int:
@@ -346,6 +364,10 @@ class FacilitatorApp(Guarded, App[None]):
             return
         self.notify(f"Opened a copy of the backup: {copy.name}")
         self.open_session(copy)
+
+    def leave_session(self) -> None:
+        """ctrl+l: back to the list (asking first if some typing could not be saved)."""
+        self.unless_typing_is_unsaved(self.close_session, "Leave")
 
     def close_session(self) -> None:
         from facilitator.tui.workshop import WorkshopScreen

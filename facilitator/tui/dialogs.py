@@ -45,6 +45,19 @@ class ConfirmDialog(Guarded, ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class UnsavedTypingDialog(ConfirmDialog):
+    """Asked before quitting or leaving while some typing could not be written."""
+
+    def __init__(self, doing: str) -> None:
+        super().__init__(
+            "Some typing could not be saved: the disk is full or cannot be written to. It "
+            "is still on screen. Free some space and it is saved within a few seconds. "
+            f"{doing} anyway, and lose it?",
+            yes=f"{doing} and lose it",
+            no="Stay",
+        )
+
+
 class MessageDialog(Guarded, ModalScreen[None]):
     """Show a message (usually a problem) until the facilitator presses a key."""
 

@@ -56,6 +56,7 @@ class DraftKeeper:
         try:
             self._save(key, "")
         except Exception as exc:  # noqa: BLE001 - shown to the facilitator
+            self._pending[key] = ""  # still to be cleared: tried again with the rest
             self._failed(exc)
 
     def flush(self) -> None:
@@ -74,7 +75,7 @@ class DraftKeeper:
                     self._pending.setdefault(later, pending[later])
                 self._failed(exc)
                 return
-        if self.failing and not self._pending:
+        if self.failing and keys and not self._pending:  # written, after failing
             self.failing = False
             if self._on_recovered is not None:
                 self._on_recovered()

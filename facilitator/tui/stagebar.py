@@ -27,6 +27,8 @@ class StageBar(Widget):
             hint = "F10 leaves projector"  # only where there is room to spare
             right = hint if text.cell_len + len(hint) + 2 <= width else ""
         room = width - (len(right) + 2 if right else 0)
+        if text.cell_len > room and width >= 100:
+            text = self._stages(with_keys=False, compact=False)  # first, without the keys
         if text.cell_len > room:
             # Narrow: tighter labels, so that the countdown always shows.
             text = self._stages(with_keys=False, compact=True)

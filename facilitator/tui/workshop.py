@@ -240,7 +240,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         )
 
     def action_close_session(self) -> None:
-        self.app.close_session()
+        self.app.leave_session()
 
     # -- time -------------------------------------------------------------------------------
 
@@ -327,6 +327,8 @@ class WorkshopScreen(Guarded, Screen[None]):
         )
 
     def _drafts_saved_again(self) -> None:
+        if getattr(self.session, "closed", False):  # (nothing is written to a closed one)
+            return
         self.app.notify("Typing is being saved again.", title="Saved", timeout=4)
 
     @property
