@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -27,7 +28,7 @@ SESSIONS_DIR_HELP = (
 )
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"facilitator: {message}", err=True)
     sys.exit(code)
 
@@ -43,7 +44,6 @@ def _folder_for_writing(folder: Path, what: str = "the sessions folder") -> Path
             else exc.strerror
         )
         _fail(f"cannot use {folder} as {what}: {reason or exc}.")
-        raise  # not reached: _fail exits
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

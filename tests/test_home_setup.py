@@ -441,6 +441,14 @@ async def test_session_list_moves_by_keys_and_opens_by_enter_or_click(tmp_path):
     assert len(paths) == 30
 
 
+async def _wait_for_problem(pilot) -> None:
+    """Until the dialog saying why a session could not be opened is showing."""
+    for _ in range(50):
+        await pilot.pause(0.05)
+        if isinstance(pilot.app.screen, ConfirmDialog | MessageDialog):
+            return
+
+
 async def test_a_file_named_on_the_command_line_that_cannot_be_opened_ends_with_status_1(
     tmp_path,
 ):
@@ -455,10 +463,7 @@ async def test_a_file_named_on_the_command_line_that_cannot_be_opened_ends_with_
     conn.close()
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ConfirmDialog | MessageDialog):
-                break
+        await _wait_for_problem(pilot)
         assert isinstance(app.screen, ConfirmDialog | MessageDialog)
         assert "damaged" in str(app.screen.query_one(".dialog-text").render())
         await pilot.press("escape", "ctrl+q")  # "not now" to the backup
@@ -468,10 +473,7 @@ async def test_a_file_named_on_the_command_line_that_cannot_be_opened_ends_with_
     other = new_session_file(tmp_path / "sessions", name="other.facilitator")
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ConfirmDialog | MessageDialog):
-                break
+        await _wait_for_problem(pilot)
         await pilot.press("escape")
         app.open_session(other)
         await wait_for_workshop(pilot)

@@ -72,15 +72,14 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def sqlite_uri(path: Path, *, readonly: bool = False) -> str:
-    """An SQLite ``file:`` URI for ``path``, with "#", "?" and "%" in its name escaped."""
-    uri = "file:" + urllib.parse.quote(str(Path(path).resolve()))
-    return uri + "?mode=ro" if readonly else uri
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that opens ``path`` read-only ("#", "?" and "%" in its name escaped)."""
+    return "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection that cannot change the file."""
-    conn = sqlite3.connect(sqlite_uri(path, readonly=True), uri=True, timeout=1.0)
+    conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=1.0)
     conn.execute("PRAGMA busy_timeout=1000")
     return conn
 

@@ -40,7 +40,7 @@ from facilitator.store.catalog import (
     HELD_DESCRIPTORS,
     check_ordinary_file,
     inspect_file,
-    sqlite_uri,
+    readonly_uri,
 )
 
 BUSY_TIMEOUT_MS = 1000
@@ -54,7 +54,7 @@ def make_engine(path: Path, *, readonly: bool = False) -> Engine:
     """An engine on one session file, with this project's pragmas on every connection."""
     # The connection is made here rather than from a URL, so that a file name holding
     # "#", "?" or "%" opens that file and no other.
-    target = sqlite_uri(path, readonly=True) if readonly else str(path)
+    target = readonly_uri(path) if readonly else str(path)
 
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(

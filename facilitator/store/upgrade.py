@@ -17,7 +17,7 @@ from pathlib import Path
 
 from facilitator.store import SCHEMA_VERSION
 from facilitator.store import errors as err
-from facilitator.store.catalog import sqlite_uri
+from facilitator.store.catalog import readonly_uri
 
 UpgradeStep = Callable[[sqlite3.Connection], None]
 
@@ -72,7 +72,7 @@ def _copy_database(source: Path, folder: Path, stem: str, suffix: str) -> Path:
         n += 1
     fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
-    src = sqlite3.connect(sqlite_uri(source, readonly=True), uri=True)
+    src = sqlite3.connect(readonly_uri(source), uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)

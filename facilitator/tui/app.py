@@ -256,7 +256,9 @@ class FacilitatorApp(Guarded, App[None]):
         if isinstance(self.screen, UnsavedTypingDialog):  # asked already: the key again
             then()
             return
-        unsaved = any(isinstance(s, WorkshopScreen) and s.unsaved_typing for s in self.screen_stack)
+        unsaved = any(
+            isinstance(s, WorkshopScreen) and s.has_unsaved_typing() for s in self.screen_stack
+        )
         if not unsaved:
             then()
             return

@@ -331,8 +331,7 @@ class WorkshopScreen(Guarded, Screen[None]):
             return
         self.app.notify("Typing is being saved again.", title="Saved", timeout=4)
 
-    @property
-    def unsaved_typing(self) -> bool:
+    def has_unsaved_typing(self) -> bool:
         """Text on screen that could not be written to the file (a full disk)."""
         self.drafts.flush()
         return bool(self.drafts.pending)
