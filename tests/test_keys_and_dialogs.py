@@ -156,12 +156,10 @@ async def test_the_stage_countdown_shows_at_80_columns(demo_path):
         await wait_for_workshop(pilot)
         bar = app.screen.query_one(StageBar)
         bar.clock, bar.clock_style = "⏱ 7:50 over", "bold"
-        await pilot.pause()
         line = str(bar.render())
         assert line.rstrip().endswith("⏱ 7:50 over")
         assert "Setup" in line and "Notes" in line  # every stage still named
         bar.clock = ""
-        await pilot.pause()
         assert "over" not in str(bar.render())
 
 
@@ -228,3 +226,17 @@ def test_drafts_that_fail_are_kept_in_order_and_retried_including_a_clearing():
     timers[-1][1]()
     assert stored == {"a": "first", "b": "second"} and keeper.pending == {}
     assert said[-1] == "back" and not keeper.failing
+
+
+async def test_at_100_columns_the_countdown_costs_the_key_hints_first(demo_path):
+    app = app_on(demo_path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        bar = app.screen.query_one(StageBar)
+        # (Each check draws the bar at once: the demo's own countdown ticks every second.)
+        bar.clock = ""
+        assert "F2 Setup" in str(bar.render())  # room for the key hints without a clock
+        bar.clock, bar.clock_style = "⏱ 7:50 over", "bold"
+        line = str(bar.render())
+        assert line.rstrip().endswith("⏱ 7:50 over")
+        assert "F2" not in line and " ▶ " in line  # hints gone, labels still spaced

@@ -133,6 +133,8 @@ async def test_replay_screen_steps_seeks_and_plays_without_touching_the_file(dem
         # and the Footer offers nothing that changes the session.
         await pilot.press("f7")
         await pilot.pause()
+        pane = screen.current_pane()
+        assert not [w for w in pane.query("*") if w.focusable], "a stage could take the focus"
         await pilot.press("tab", "enter", "tab")
         await pilot.pause()
         assert app.focused is screen.query_one("#timeline")
