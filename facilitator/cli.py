@@ -283,7 +283,7 @@ def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
             info = doc.get("session", {})
             folder = _folder_for_writing(ctx.obj["sessions_dir"])
             target = session_path(folder, info.get("title") or source.stem, info.get("date"))
-        session = import_json(data, target)
+        session = import_json(data, target, tell=lambda line: click.echo(line, err=True))
         session.close()
     except (JsonImportError, SessionFileError) as exc:
         _fail(f"{source.name}: {exc}")

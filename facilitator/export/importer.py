@@ -5,8 +5,10 @@ every key, every value's type, every vocabulary id and every reference between
 entities. A problem raises :class:`JsonImportError` with one line naming where it is,
 for example ``relationships[3].rel_type: unknown value 'ally'``.
 
-The session is then rebuilt through the domain's own commands, keeping every id, so the
-new file's journal is real and the session behaves exactly like one typed in by hand.
+A journal in the file is kept when it replays to exactly the session in it, so replay
+starts at the session's real beginning. Otherwise the session is rebuilt through the
+domain's own commands, keeping every id, so the new file's journal is real (it starts at
+the import) and the session behaves exactly like one typed in by hand.
 Everything goes in as one transaction after the file is created. Text that is already
 clean is kept exactly as it was, so exporting the imported session gives the same bytes.
 """
@@ -17,6 +19,7 @@ import contextlib
 import dataclasses
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +28,7 @@ from facilitator.domain import events as ev
 from facilitator.domain.model import ENTITY_TYPES, SessionInfo, SessionState, to_dict
 from facilitator.domain.text import TextError, clean_text
 from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.export.importjournal import JournalRefused, kept_journal
 from facilitator.export.jsonfile import FORMAT_NAME, LIST_KEYS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -348,8 +352,14 @@ def _session_events(state: SessionState, session: dict[str, Any]) -> list[ev.Eve
     return [ev.session_changed(diff, {k: current[k] for k in diff})]
 
 
-def import_json(data: bytes | str, target_path: Path) -> SessionFile:
+def import_json(
+    data: bytes | str, target_path: Path, *, tell: Callable[[str], None] | None = None
+) -> SessionFile:
     """Create a new session file at ``target_path`` from a JSON export and open it.
+
+    A journal in the file is kept, hash chain and all, when it replays to exactly the
+    session in the file (see :mod:`facilitator.export.importjournal`); otherwise the new
+    file starts its own journal and ``tell`` is given one line saying why.
 
     Raises :class:`JsonImportError` for a file that does not pass the checks (nothing is
     created then), and the store's ``SessionFileError`` if the target exists or cannot be
@@ -360,6 +370,19 @@ def import_json(data: bytes | str, target_path: Path) -> SessionFile:
     doc = parse(data)
     events, session = build_events(doc)
     target_path = Path(target_path)
+    try:
+        journal = kept_journal(doc)
+    except JournalRefused as refused:
+        journal = None
+        if tell is not None:
+            tell(
+                f"The journal in the file was not kept ({refused}): "
+                "the new file's journal starts at the import."
+            )
+    if journal is not None:
+        from facilitator.store.kept_journal import create_with_journal
+
+        return create_with_journal(target_path, journal)
     sf = SessionFile.create(
         target_path,
         title=session.get("title", "") or "Imported session",

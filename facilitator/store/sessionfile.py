@@ -467,13 +467,21 @@ def _stage_after(event: ev.Event, stage: str) -> str:
 
 
 def _write_event(
-    conn: Connection, txn: int, at: str, stage: str, event: ev.Event, prev: str
+    conn: Connection,
+    txn: int,
+    at: str,
+    stage: str,
+    event: ev.Event,
+    prev: str,
+    seq: int | None = None,
 ) -> tuple[ev.JournalEntry, str]:
+    """Append one event (with ``seq`` given, that number: a journal kept from an export)."""
     payload = json.dumps(event.payload, ensure_ascii=False, sort_keys=True)
     table = t.EventRow.__table__
-    result = conn.execute(
-        insert(table).values(txn=txn, at=at, stage=stage, kind=event.kind, payload=payload)
-    )
+    values = {"txn": txn, "at": at, "stage": stage, "kind": event.kind, "payload": payload}
+    if seq is not None:
+        values["seq"] = seq
+    result = conn.execute(insert(table).values(**values))
     seq = result.inserted_primary_key[0]
     digest = chain.link(prev, seq, txn, at, stage, event.kind, payload)
     # The digest needs the seq SQLite just gave the row; set it before the append-only

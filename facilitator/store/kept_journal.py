@@ -1,0 +1,65 @@
+"""A new session file holding a journal brought in from elsewhere (a JSON export).
+
+The entries keep their numbers, times and stages, so the hash chain comes out exactly
+as it was in the file that was exported, and replay starts at the session's real
+beginning. The caller checks the journal first (see
+:func:`facilitator.export.importer.import_json`); the file's own check on opening, that
+its tables say what its journal says, still applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from facilitator.domain import events as ev
+from facilitator.store import chain
+from facilitator.store import errors as err
+from facilitator.store import tables as t
+from facilitator.store.sessionfile import (
+    SessionFile,
+    SessionLock,
+    _create_empty,
+    _write_event,
+    create_schema,
+    make_engine,
+    use_wal,
+)
+
+
+def create_with_journal(path: Path, entries: Sequence[ev.JournalEntry]) -> SessionFile:
+    """Create a session file at ``path`` whose journal is ``entries``, and open it.
+
+    Refuses to overwrite a file; a half-made file is removed. Raises the store's
+    ``SessionFileError`` subclasses, or ``ValueError`` if the tables built from the
+    entries do not match them (the file is removed then too).
+    """
+    path = Path(path)
+    if path.exists():
+        raise err.SessionFileError(f"{path} already exists.", path)
+    try:
+        _create_empty(path)
+    except OSError as exc:
+        raise err.WriteError(f"Cannot create {path}: {exc.strerror}.", path) from None
+    engine = make_engine(path)
+    lock = SessionLock(path)
+    lock.acquire()
+    try:
+        use_wal(engine)
+        with engine.begin() as conn:
+            create_schema(conn)
+            conn.execute(insert(t.SessionInfoRow.__table__).values(id=1))
+            digest = chain.GENESIS
+            for entry in entries:
+                _, digest = _write_event(
+                    conn, entry.txn, entry.at, entry.stage, entry.event, digest, seq=entry.seq
+                )
+        return SessionFile(path, engine, lock, readonly=False)
+    except BaseException:
+        lock.release()
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
