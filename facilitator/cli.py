@@ -232,7 +232,7 @@ def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool
 
     Reads the session without changing it, even while it is open in the app.
     """
-    from facilitator.export import FORMATS, ExportError, default_suffix, write_atomic
+    from facilitator.export import FORMATS, ExportError, export_file_name, write_atomic
     from facilitator.export import export as make_export
     from facilitator.store.sessionfile import SessionFile
 
@@ -243,14 +243,13 @@ def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool
     except SessionFileError as exc:
         _fail(str(exc))
     formats = FORMATS if fmt == "all" else (fmt,)
-    stem = path.name.removesuffix(path.suffix) + ("-anonymised" if anonymise else "")
     if output and fmt != "all":
         targets = {formats[0]: Path(output)}
     else:
         folder = _folder_for_writing(
             Path(output) if output else path.parent / "exports", "the folder for exports"
         )
-        targets = {f: folder / f"{stem}{default_suffix(f)}" for f in formats}
+        targets = {f: folder / export_file_name(path, f, anonymise=anonymise) for f in formats}
     try:
         for name, target in targets.items():
             data = make_export(state, name, anonymise=anonymise, journal=journal)

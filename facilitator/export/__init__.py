@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -45,6 +46,26 @@ def default_suffix(fmt: str) -> str:
         return _SUFFIXES[fmt]
     except KeyError:
         raise ExportError(_unknown(fmt)) from None
+
+
+_DATE_START = re.compile(r"(\d{4}-\d{2}-\d{2})(?:-|$)")
+
+
+def export_file_name(session_path: Path | str, fmt: str, *, anonymise: bool = False) -> str:
+    """The name an export of the session file at ``session_path`` gets unless told otherwise.
+
+    ``<session file name><suffix>``, for example ``2024-03-14-wrenhollow.md``. An
+    anonymised export must not carry the title (which may name somebody) in its name,
+    so it is called by the session's date alone: ``2024-03-14-anonymised.md``
+    (``session-anonymised.md`` when the file name does not start with a date).
+    """
+    suffix = default_suffix(fmt)
+    name = Path(session_path).name
+    stem = name.removesuffix(SESSION_SUFFIX) if name.endswith(SESSION_SUFFIX) else Path(name).stem
+    if not anonymise:
+        return f"{stem}{suffix}"
+    dated = _DATE_START.match(stem)
+    return f"{dated.group(1) if dated else 'session'}-anonymised{suffix}"
 
 
 def _unknown(fmt: object) -> str:
@@ -184,4 +205,11 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-__all__ = ["FORMATS", "ExportError", "default_suffix", "export", "write_atomic"]
+__all__ = [
+    "FORMATS",
+    "ExportError",
+    "default_suffix",
+    "export",
+    "export_file_name",
+    "write_atomic",
+]

@@ -27,13 +27,15 @@ FORMAT_LABELS = (
 
 
 def default_target(session_path: Path, fmt: str, anonymise: bool) -> Path:
-    """exports/<session name>[-anonymised]<suffix>, beside the session file."""
-    from facilitator.export import default_suffix
+    """exports/<name><suffix> beside the session file (see ``export_file_name``)."""
+    from facilitator.export import export_file_name
 
-    stem = session_path.name.removesuffix(session_path.suffix)
-    stem += "-anonymised" if anonymise else ""
     folder = session_path.parent / "exports"
-    return folder if fmt == "all" else folder / f"{stem}{default_suffix(fmt)}"
+    return (
+        folder
+        if fmt == "all"
+        else folder / export_file_name(session_path, fmt, anonymise=anonymise)
+    )
 
 
 class ExportDialog(ModalScreen[list[Path] | None]):
@@ -101,7 +103,7 @@ class ExportDialog(ModalScreen[list[Path] | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _export(self, fmt: str, anonymise: bool, target: Path, force: bool) -> list[Path]:
-        from facilitator.export import FORMATS, default_suffix, export, write_atomic
+        from facilitator.export import FORMATS, export, export_file_name, write_atomic
 
         state, journal = self.state, self.journal
         if state is None:
@@ -112,9 +114,10 @@ class ExportDialog(ModalScreen[list[Path] | None]):
         formats = FORMATS if fmt == "all" else (fmt,)
         if fmt == "all":
             target.mkdir(mode=0o700, parents=True, exist_ok=True)
-            stem = self.session_path.name.removesuffix(self.session_path.suffix)
-            stem += "-anonymised" if anonymise else ""
-            targets = {f: target / f"{stem}{default_suffix(f)}" for f in formats}
+            targets = {
+                f: target / export_file_name(self.session_path, f, anonymise=anonymise)
+                for f in formats
+            }
         else:
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             targets = {fmt: target}
