@@ -7,16 +7,21 @@ What is replaced (see ``docs/export.md``):
   ``Local council A`` or ``Health B`` (``Agency A`` when the type is not known). The same
   agency name gets the same letter wherever it appears: relationships, conversations,
   participants' organisations, and an action's organisation when it is an agency's name;
-* conversation attendees become ``Partnership member 1`` / ``Agency attendee 1`` (or the
-  participant's alias when the attendee is a participant); an action's named person
-  becomes that person's alias, or ``Person 1``… for somebody not otherwise known;
+* every other person gets one label wherever they appear: a conversation attendee who
+  is not a participant becomes ``Partnership member 1`` or ``Agency attendee 1``, and the
+  person an action is down to becomes ``Person 1``… if they are nobody else. A name
+  written another way (``Dr Adaeze Okafor`` and ``Adaeze Okafor``, ``K. Whitlow`` and
+  ``Kathleen Whitlow``, ``josé`` and ``JOSE``) is the same person;
 * the area becomes ``the area`` and the facilitator ``the facilitator``;
-* then every one of those original names is replaced wherever it appears in free text
-  (notes, reasons, titles, summaries, boundaries…), ignoring case, longest names first.
-  Names shorter than four characters are only replaced as whole words. People's given
-  names and surnames (three letters or more, starting with a capital) are replaced on
-  their own too, as whole words with the same capitalisation, when they belong to only
-  one person.
+* then every one of those names is replaced wherever it appears in any text, ignoring
+  case, accents and the kind of apostrophe (see :mod:`.namefold` and :mod:`.scrubber`),
+  longest first. Names shorter than four characters are only replaced as whole words.
+  Each part of a person's name (given names, surnames, each half of a double surname, a
+  nickname) is replaced on its own too, as a whole word, with a title before it (``Ms
+  Whitlow``); a part shared by two people becomes ``someone``. A part that is also an
+  everyday word (``Will``, ``Grant``) is left alone when written in lower case;
+* ids and other coded values are replaced too when a name is found in them (a file
+  imported from JSON may hold any text there), keeping every reference between them.
 
 Short forms that are not names anywhere in the session (an abbreviation of an agency,
 say) cannot be recognised: read the notes before you share them.
@@ -26,72 +31,32 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import re
-from collections.abc import Iterable
+import functools
+from typing import Any
 
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.export.namefold import PersonName, fold, person_name, same_person
+from facilitator.export.scrubber import NameEntry, Scrubber, name_entry
 
-# Fields that hold ids or vocabulary terms, never names or free text.
-_ID_FIELDS = frozenset(
+# Fields holding the id of another entity.
+_REFERENCES = frozenset(
     {
         "participant_id",
-        "criterion_id",
         "relationship_id",
         "conversation_id",
         "previous_id",
         "action_id",
-        "prompt_id",
-        "current_prompt_id",
-        "bank_id",
         "good_relationship_id",
         "develop_relationship_id",
-        "agency_type",
-        "agency_subtype",
-        "rel_type",
-        "effort",
-        "state",
-        "role",
-        "method",
-        "beneficiary",
-        "outcome_id",
-        "factor_id",
-        "effect",
-        "status",
-        "side",
-        "speaker",
-        "tag",
-        "started_at",
-        "date",
-        "venue_mode",
-        "current_stage",
+        "holder_participants",
     }
 )
-
-_HONORIFICS = frozenset(
-    [
-        "dr",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "mx",
-        "cllr",
-        "councillor",
-        "prof",
-        "professor",
-        "rev",
-        "revd",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-    ]
-)
+SHARED_PART = "someone"
 
 
 def _key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    return " ".join(fold(name).split())
 
 
 def _letters(number: int) -> str:
@@ -104,24 +69,58 @@ def _letters(number: int) -> str:
     return out
 
 
-class _Names:
-    """Original names and what replaces them."""
+class _Book:
+    """Every name in the session, and what replaces it."""
 
     def __init__(self) -> None:
-        self.full: dict[str, tuple[str, str]] = {}  # key -> (original, alias)
-        self.people: dict[str, str] = {}  # person key -> alias
+        self.full: dict[str, tuple[str, str, bool]] = {}  # key -> (original, alias, person)
+        self.people: list[tuple[PersonName, str]] = []
 
-    def add(self, original: str, alias: str) -> None:
+    def add(self, original: str, alias: str, *, person: bool = False) -> None:
         key = _key(original)
         if key and key not in self.full:
-            self.full[key] = (original.strip(), alias)
+            self.full[key] = (" ".join(original.split()), alias, person)
 
     def alias(self, name: str) -> str | None:
         found = self.full.get(_key(name))
         return found[1] if found else None
 
+    def add_person(self, name: str, alias: str) -> None:
+        written = person_name(name)
+        for form in written.forms:
+            self.add(form, alias, person=True)
+        self.people.append((written, alias))
 
-def _agency_aliases(state: SessionState, names: _Names) -> dict[str, str]:
+    def person_alias(self, name: str) -> str | None:
+        """The label of somebody already known under this name, written any way."""
+        key = person_name(name).key
+        if not key:
+            return None
+        exact = {alias for written, alias in self.people if written.key == key}
+        if len(exact) == 1:
+            return exact.pop()
+        close = {alias for written, alias in self.people if same_person(written.key, key)}
+        return close.pop() if len(close) == 1 else None
+
+    def entries(self) -> list[NameEntry]:
+        found: list[NameEntry | None] = []
+        for original, alias, person in self.full.values():
+            found.append(name_entry(original, alias, whole_word=len(original) < 4, person=person))
+        owners: dict[str, set[str]] = {}
+        spelled: dict[str, str] = {}
+        for written, alias in self.people:
+            for part in written.parts:
+                key = _key(part)
+                if key not in self.full:
+                    owners.setdefault(key, set()).add(alias)
+                    spelled.setdefault(key, part)
+        for key, who in owners.items():
+            alias = next(iter(who)) if len(who) == 1 else SHARED_PART
+            found.append(name_entry(spelled[key], alias, whole_word=True, person=True))
+        return [e for e in found if e is not None]
+
+
+def _agency_aliases(state: SessionState, book: _Book) -> dict[str, str]:
     vocab = load_vocabulary()
     counters: dict[str, int] = {}
     aliases: dict[str, str] = {}
@@ -134,7 +133,7 @@ def _agency_aliases(state: SessionState, names: _Names) -> dict[str, str]:
         number = counters.get(kind, 0)
         counters[kind] = number + 1
         aliases[key] = f"{kind} {_letters(number)}"
-        names.add(name, aliases[key])
+        book.add(name, aliases[key])
 
     for rel in state.relationships.values():
         agency(rel.name, rel.agency_type)
@@ -145,163 +144,130 @@ def _agency_aliases(state: SessionState, names: _Names) -> dict[str, str]:
     return aliases
 
 
-class _Scrubber:
-    """Replaces every name in a text with its alias, longest name first.
-
-    The rule is that of one regular expression holding every name as an alternative,
-    tried at each position in turn (see ``_pattern``), but faster: with hundreds of
-    names, trying them all at every character took over a minute for a large session.
-    At a position holding an ASCII character only the names that can start with it are
-    tried (in the same order); anywhere else every name is, as before, so that case
-    folding beyond ASCII (such as the Kelvin sign matching "k") behaves exactly alike.
-    """
-
-    def __init__(self, entries: list[tuple[str, str, str]]) -> None:
-        # entries: (first character, regular expression, alias), longest name first
-        self.aliases = [alias for _, _, alias in entries]
-        every = list(range(len(entries)))
-        anywhere = [i for i, (first, _, _) in enumerate(entries) if not first.isascii()]
-        starting: dict[str, list[int]] = {}
-        for i, (first, _, _) in enumerate(entries):
-            if first.isascii():
-                starting.setdefault(first.lower(), []).append(i)
-
-        def compiled(indexes: list[int]) -> re.Pattern[str] | None:
-            if not indexes:
-                return None
-            return re.compile("|".join(f"(?P<n{i}>{entries[i][1]})" for i in sorted(indexes)))
-
-        self.every = compiled(every)
-        self.anywhere = compiled(anywhere)
-        self.by_first = {c: compiled(found + anywhere) for c, found in starting.items()}
-
-    def __call__(self, text: str) -> str:
-        if self.every is None or not text:
-            return text
-        pieces: list[str] = []
-        pos = last = 0
-        end = len(text)
-        by_first, anywhere, every = self.by_first, self.anywhere, self.every
-        while pos < end:
-            ch = text[pos]
-            pattern = by_first.get(ch.lower(), anywhere) if ch.isascii() else every
-            found = pattern.match(text, pos) if pattern is not None else None
-            if found is None:
-                pos += 1
-                continue
-            pieces.append(text[last:pos])
-            pieces.append(self.aliases[int(found.lastgroup[1:])])  # type: ignore[index]
-            pos = last = found.end()
-        pieces.append(text[last:])
-        return "".join(pieces)
-
-
-def _pattern(names: _Names, parts: dict[str, str]) -> _Scrubber:
-    """Every name as (first character, regular expression, alias), longest first."""
-    entries: list[tuple[int, str, str, str]] = []
-    for original, alias in names.full.values():
-        words = [re.escape(w) for w in original.split()]
-        if not words:
-            continue
-        body = r"\s+".join(words)
-        if len(original) < 4:
-            body = rf"(?<!\w){body}(?!\w)"
-        entries.append((len(original), original.split()[0][0], f"(?i:{body})", alias))
-    for part, alias in parts.items():
-        if part:
-            entries.append((len(part), part[0], rf"(?<!\w){re.escape(part)}(?!\w)", alias))
-    entries.sort(key=lambda e: -e[0])
-    return _Scrubber([(first, regex, alias) for _, first, regex, alias in entries])
-
-
-def _name_parts(people: Iterable[tuple[str, str]], full_keys: set[str]) -> dict[str, str]:
-    """Given names and surnames that belong to exactly one person, with that person's alias."""
-    owners: dict[str, set[str]] = {}
-    for name, alias in people:
-        words = name.split()
-        if len(words) < 2:
-            continue
-        for word in words:
-            word = word.strip(".,")
-            if (
-                len(word) >= 3
-                and word[0].isupper()
-                and word.casefold() not in _HONORIFICS
-                and _key(word) not in full_keys
-            ):
-                owners.setdefault(word, set()).add(alias)
-    return {word: next(iter(who)) for word, who in owners.items() if len(who) == 1}
-
-
-def anonymise(state: SessionState) -> SessionState:
-    """A deep copy of ``state`` with names of people, agencies and the area replaced."""
-    out = copy.deepcopy(state)
-    names = _Names()
-    people: list[tuple[str, str]] = []
-
+def _people(out: SessionState, book: _Book) -> dict[str, str]:
+    """Give every person their label; returns the participants' labels by id."""
     participant_alias: dict[str, str] = {}
     for number, (pid, person) in enumerate(out.participants.items(), start=1):
-        alias = f"Participant {number}"
-        participant_alias[pid] = alias
-        names.add(person.name, alias)
-        people.append((person.name, alias))
+        participant_alias[pid] = f"Participant {number}"
+        book.add_person(person.name, participant_alias[pid])
 
-    agencies = _agency_aliases(out, names)
-
-    attendee_alias: dict[tuple[str, str], str] = {}
     side_counts = {"partnership": 0, "agency": 0}
     for att in out.rows["attendee"].values():
         if att.participant_id in participant_alias:
             alias = participant_alias[att.participant_id]
         else:
-            key = (att.side, _key(att.name))
-            alias = names.alias(att.name) or attendee_alias.get(key)
+            alias = book.person_alias(att.name) or book.alias(att.name)
             if alias is None:
                 side = att.side if att.side in side_counts else "agency"
                 side_counts[side] += 1
-                number = side_counts[side]
-                alias = (
-                    f"Partnership member {number}"
-                    if side == "partnership"
-                    else f"Agency attendee {number}"
-                )
-                attendee_alias[key] = alias
-        names.add(att.name, alias)
-        people.append((att.name, alias))
+                label = "Partnership member" if side == "partnership" else "Agency attendee"
+                alias = f"{label} {side_counts[side]}"
+        book.add_person(att.name, alias)
 
-    other_people = 0
+    others = 0
     for action in out.rows["action"].values():
-        if action.who_person and names.alias(action.who_person) is None:
-            other_people += 1
-            names.add(action.who_person, f"Person {other_people}")
-            people.append((action.who_person, f"Person {other_people}"))
+        name = action.who_person
+        if name and (book.person_alias(name) or book.alias(name)) is None:
+            others += 1
+            book.add_person(name, f"Person {others}")
+        elif name:
+            book.add_person(name, book.person_alias(name) or book.alias(name) or "")
 
     info = out.info
     if info.facilitator:
-        names.add(info.facilitator, "the facilitator")
-        people.append((info.facilitator, "the facilitator"))
-    if info.area:
-        names.add(info.area, "the area")
+        book.add_person(info.facilitator, "the facilitator")
+    return participant_alias
 
-    parts = _name_parts(people, set(names.full))
-    scrub = _pattern(names, parts)
+
+@functools.cache
+def _coded_values() -> frozenset[str]:
+    """Vocabulary ids and the packaged question bank's ids: never names, kept as they are."""
+    vocab = load_vocabulary()
+    found: set[str] = set()
+    for kind in vocab.kinds():
+        for term in vocab.terms(kind):
+            found.add(term.id)
+            found.update(sub.id for sub in getattr(term, "subtypes", ()))
+    try:
+        from facilitator.domain.questions import load_question_bank
+
+        bank = load_question_bank()
+        found.add(bank.id)
+        found.update(p.id for p in bank.all_prompts())
+        found.update(s.id for s in bank.sections)
+    except Exception:  # the bank is optional here, as in the exports
+        pass
+    return frozenset(found)
+
+
+def _new_ids(out: SessionState, scrub: Scrubber) -> dict[str, str]:
+    """A plain id for every entity id that holds a name (one imported from JSON may)."""
+    taken = {eid for rows in out.rows.values() for eid in rows}
+    renamed: dict[str, str] = {}
+    number = 0
+    for eid in sorted(taken):
+        if eid in _coded_values() or scrub(eid) == eid:
+            continue
+        number += 1
+        while f"anon-{number}" in taken:
+            number += 1
+        renamed[eid] = f"anon-{number}"
+    return renamed
+
+
+def _scrub_fields(obj: Any, skip: set[str], scrub: Scrubber, ids: dict[str, str]) -> None:
+    """Every text field of ``obj`` not in ``skip``: references renamed, the rest scrubbed."""
+    coded = _coded_values()
+
+    def clean(value: str) -> str:
+        return value if value in coded else scrub(value)
+
+    for name in (f.name for f in dataclasses.fields(obj)):
+        if name in skip:
+            continue
+        value = getattr(obj, name)
+        if name in _REFERENCES:
+            if isinstance(value, list):
+                setattr(obj, name, [ids.get(v, v) for v in value])
+            elif isinstance(value, str):
+                setattr(obj, name, ids.get(value, value))
+        elif isinstance(value, str):
+            setattr(obj, name, clean(value))
+        elif isinstance(value, list):
+            setattr(obj, name, [clean(v) if isinstance(v, str) else v for v in value])
+
+
+def anonymise(state: SessionState) -> SessionState:
+    """A deep copy of ``state`` with names of people, agencies and the area replaced."""
+    out = copy.deepcopy(state)
+    book = _Book()
+    agencies = _agency_aliases(out, book)
+    participant_alias = _people(out, book)
+    info = out.info
+    if info.area:
+        book.add(info.area, "the area")
+    scrub = Scrubber(book.entries())
+
+    def agency(name: str) -> str:
+        return agencies.get(_key(name)) or scrub(name)
+
+    def who(name: str) -> str:
+        return book.person_alias(name) or book.alias(name) or scrub(name)
 
     # Names in their own fields.
     for pid, person in out.participants.items():
         person.name = participant_alias[pid]
-        person.agency = agencies.get(_key(person.agency), scrub(person.agency))
+        person.agency = agency(person.agency)
     for rel in out.relationships.values():
-        rel.name = agencies[_key(rel.name)] if _key(rel.name) in agencies else scrub(rel.name)
+        rel.name = agency(rel.name)
     for conv in out.conversations.values():
-        key = _key(conv.agency_name)
-        conv.agency_name = agencies[key] if key in agencies else scrub(conv.agency_name)
+        conv.agency_name = agency(conv.agency_name)
     for att in out.rows["attendee"].values():
-        att.name = names.alias(att.name) or scrub(att.name)
+        att.name = participant_alias.get(att.participant_id or "") or who(att.name)
     for action in out.rows["action"].values():
-        key = _key(action.who_org)
-        action.who_org = agencies[key] if key in agencies else scrub(action.who_org)
+        action.who_org = agency(action.who_org)
         if action.who_person:
-            action.who_person = names.alias(action.who_person) or scrub(action.who_person)
+            action.who_person = who(action.who_person)
     handled = {
         "participant": {"name", "agency"},
         "relationship": {"name"},
@@ -310,18 +276,16 @@ def anonymise(state: SessionState) -> SessionState:
         "action": {"who_org", "who_person"},
     }
 
-    # Every other piece of free text.
+    # Every other piece of text, ids included.
+    ids = _new_ids(out, scrub)
     for kind, rows in out.rows.items():
-        skip = handled.get(kind, set()) | _ID_FIELDS
-        for entity in rows.values():
-            for field_name in (f.name for f in dataclasses.fields(entity)):
-                value = getattr(entity, field_name)
-                if field_name not in skip and isinstance(value, str):
-                    setattr(entity, field_name, scrub(value))
-
+        renamed = {ids.get(eid, eid): entity for eid, entity in rows.items()}
+        for entity in renamed.values():
+            _scrub_fields(entity, handled.get(kind, set()), scrub, ids)
+        out.rows[kind] = renamed
+    _scrub_fields(info, {"area", "facilitator", "title"}, scrub, ids)
     info.area = "the area" if info.area else ""
     info.facilitator = "the facilitator" if info.facilitator else ""
-    info.notes = scrub(info.notes)
     title = scrub(info.title)
     info.title = title[:1].upper() + title[1:]
     return out

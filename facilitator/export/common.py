@@ -6,8 +6,10 @@ import functools
 import re
 from collections.abc import Iterable
 
-from facilitator.domain.model import Action, Participant, SessionState
+from facilitator.domain.model import Action, Attendee, Participant, SessionState
 from facilitator.domain.vocabulary import Vocabulary, load_vocabulary
+from facilitator.export.namefold import person_name as written_name
+from facilitator.export.namefold import same_person
 
 # Characters XML 1.0 cannot hold at all: C0 controls other than tab, newline and
 # carriage return, lone surrogates, and the two non-characters U+FFFE and U+FFFF.
@@ -115,14 +117,33 @@ def person_name(person: Participant) -> str:
 
 
 def participant_by_name(state: SessionState, name: str) -> Participant | None:
-    """The participant with this name (ignoring case and spacing), if there is one."""
-    key = " ".join(name.casefold().split())
+    """The participant this name is written for, if there is exactly one.
+
+    Case, accents, spacing and a title do not matter (``dr jose ramos`` is ``José
+    Ramos``); an initial stands for a given name (``K. Whitlow``) when that fits only
+    one participant.
+    """
+    key = written_name(name).key
     if not key:
         return None
-    for person in state.participants.values():
-        if " ".join(person.name.casefold().split()) == key:
+    people = list(state.participants.values())
+    for person in people:
+        if written_name(person.name).key == key:
             return person
-    return None
+    close = [p for p in people if same_person(written_name(p.name).key, key)]
+    return close[0] if len(close) == 1 else None
+
+
+def attendee_name(state: SessionState, attendee: Attendee) -> str:
+    """An attendee's name, or their role if they are a participant not to be named.
+
+    An attendee typed in rather than picked from the participants is still that
+    participant when the name is theirs.
+    """
+    person = state.participants.get(attendee.participant_id or "")
+    if person is None:
+        person = participant_by_name(state, attendee.name)
+    return person_name(person) if person is not None else attendee.name
 
 
 def who_person(state: SessionState, action: Action) -> str:

@@ -377,8 +377,7 @@ def _conversation(doc: Document, state: SessionState, conv_id: str, shown: set) 
             for a in attendees:
                 if a.side != side:
                     continue
-                person = state.participants.get(a.participant_id) if a.participant_id else None
-                people.append(c.person_name(person) if person is not None else a.name)
+                people.append(c.attendee_name(state, a))
             if people:
                 items.append([Span(name + ": ", "b"), Span(", ".join(people))])
         doc.bullets(items)
