@@ -141,17 +141,22 @@ def attendee_name(state: SessionState, attendee: Attendee) -> str:
     participant when the name is theirs.
     """
     person = state.participants.get(attendee.participant_id or "")
-    if person is None:
-        person = participant_by_name(state, attendee.name)
-    return person_name(person) if person is not None else attendee.name
+    if person is not None:
+        return person_name(person)
+    return _typed_name(state, attendee.name)
 
 
 def who_person(state: SessionState, action: Action) -> str:
     """An action's named person, shown as a role if they are a participant not to be named."""
-    person = participant_by_name(state, action.who_person)
-    if person is not None:
-        return person_name(person)
-    return action.who_person
+    return _typed_name(state, action.who_person)
+
+
+def _typed_name(state: SessionState, name: str) -> str:
+    """A name as typed, or the role of the participant it names if they are not to be named."""
+    person = participant_by_name(state, name)
+    if person is not None and not person.consent_named:
+        return role_phrase(person.role)
+    return name
 
 
 def holder_names(state: SessionState, rel_holders: Iterable[str]) -> list[str]:

@@ -116,6 +116,7 @@ class PersonName:
         return tuple(fold(w) for w in self.words)
 
 
+@functools.lru_cache(maxsize=4096)
 def person_name(name: str) -> PersonName:
     """Split a person's name into the ways it may be written (see the module's notes)."""
     nicknames = tuple(n.strip() for n in _BRACKETED.findall(name) if _clean(n))
