@@ -5,7 +5,8 @@ replaced in the original. The rule is that of one regular expression holding eve
 as an alternative, tried at each position in turn (a test checks this), but faster:
 with hundreds of names, trying them all at every character took over a minute for a
 large session. Only positions holding a character that some name starts with are tried,
-found by one character class, and there only the names starting with that character.
+found by one character class, and there only the names starting with the two characters
+found there (or with that one character, followed by a space or nothing).
 
 Where a name has to stand as a whole word, a *word* is a run of letters: a digit, an
 underscore or a mark of punctuation ends it, so ``jo_ng`` holds ``jo`` and ``ng``. Names
@@ -63,6 +64,7 @@ class NameEntry:
 
     regex: str  # on folded text
     first: str  # the folded character it starts with
+    second: str  # the one after it, or "" if there is none or it is a space
     length: int
     alias: str
     person: bool  # a person's alias: a title just before it goes too ("Ms Whitlow")
@@ -85,7 +87,8 @@ def name_entry(name: str, alias: str, *, whole_word: bool, person: bool) -> Name
         after = "" if _unspaced(folded[-1]) else _LETTER_AFTER
         body = f"{before}{body}{after}"
     common = person and len(words) == 1 and folded in COMMON_WORDS
-    return NameEntry(body, folded[0], len(folded), alias, person, common)
+    second = folded[1] if len(folded) > 1 and folded[1] != " " else ""
+    return NameEntry(body, folded[0], second, len(folded), alias, person, common)
 
 
 class Scrubber:
@@ -94,16 +97,27 @@ class Scrubber:
     def __init__(self, entries: list[NameEntry]) -> None:
         ordered = sorted(entries, key=lambda e: -e.length)
         self.entries = ordered
-        groups: dict[str, list[int]] = {}
+        # Names are tried by their first two characters: most positions that start some
+        # name are then passed over with one dictionary look-up, not a regular expression.
+        by_one: dict[str, list[int]] = {}  # names with no second character to go by
+        by_two: dict[str, list[int]] = {}
         for i, entry in enumerate(ordered):
-            groups.setdefault(entry.first, []).append(i)
-        self.by_first = {
-            first: re.compile("|".join(f"(?P<n{i}>{ordered[i].regex})" for i in found))
-            for first, found in groups.items()
+            if entry.second:
+                by_two.setdefault(entry.first + entry.second, []).append(i)
+            else:
+                by_one.setdefault(entry.first, []).append(i)
+
+        def compiled(found: list[int]) -> re.Pattern[str]:
+            return re.compile("|".join(f"(?P<n{i}>{ordered[i].regex})" for i in sorted(found)))
+
+        self.by_one = {first: compiled(found) for first, found in by_one.items()}
+        self.by_two = {
+            pair: compiled(found + by_one.get(pair[0], [])) for pair, found in by_two.items()
         }
+        firsts = {e.first for e in ordered}
         self.starts = (
-            re.compile("[" + "".join(re.escape(c) for c in sorted(groups)) + "]")
-            if groups
+            re.compile("[" + "".join(re.escape(c) for c in sorted(firsts)) + "]")
+            if firsts
             else None
         )
 
@@ -114,13 +128,15 @@ class Scrubber:
         ftext = folded.text
         pieces: list[str] = []
         pos = last = 0
-        search, by_first, entries = self.starts.search, self.by_first, self.entries
+        search, entries = self.starts.search, self.entries
+        by_one, by_two = self.by_one, self.by_two
         while True:
             candidate = search(ftext, pos)
             if candidate is None:
                 break
             pos = candidate.start()
-            found = by_first[ftext[pos]].match(ftext, pos)
+            pattern = by_two.get(ftext[pos : pos + 2]) or by_one.get(ftext[pos])
+            found = pattern.match(ftext, pos) if pattern is not None else None
             if found is None:
                 pos += 1
                 continue
