@@ -154,3 +154,16 @@ def test_a_typed_in_attendee_with_a_non_consenting_name_is_shown_by_role() -> No
     who = md[md.index("### Who was there") :].split("###")[1]
     assert "a resident member" in who
     assert "whitlow" not in who.casefold()
+
+
+def test_a_person_known_by_one_name_or_as_the_facilitator_keeps_one_label() -> None:
+    session = Session()
+    session.person("Kathleen Whitlow")
+    session.run(commands.update_session(session.state, facilitator="kathleen whitlow"))
+    rid = session.note("Kathleen facilitated; Whitlow took notes.")
+    cid = session.add("conversation", agency_name="Moorgate Homes", relationship_id=rid)
+    session.add("attendee", conversation_id=cid, name="Kathleen", side="partnership")
+    anon = anonymise(session.state)
+    assert [a.name for a in anon.rows["attendee"].values()] == ["Participant 1"]
+    assert anon.relationships[rid].notes == "Participant 1 facilitated; Participant 1 took notes."
+    assert anon.info.facilitator == "the facilitator"

@@ -100,6 +100,13 @@ class _Book:
         if len(exact) == 1:
             return exact.pop()
         close = {alias for written, alias in self.people if same_person(written.key, key)}
+        if not close and len(key) == 1:
+            # One word alone: the person it is a given name or surname of, if only one.
+            close = {
+                alias
+                for written, alias in self.people
+                if key[0] in {fold(part) for part in written.parts}
+            }
         return close.pop() if len(close) == 1 else None
 
     def entries(self) -> list[NameEntry]:
@@ -167,15 +174,17 @@ def _people(out: SessionState, book: _Book) -> dict[str, str]:
     others = 0
     for action in out.rows["action"].values():
         name = action.who_person
-        if name and (book.person_alias(name) or book.alias(name)) is None:
+        if not name:
+            continue
+        alias = book.person_alias(name) or book.alias(name)
+        if alias is None:
             others += 1
-            book.add_person(name, f"Person {others}")
-        elif name:
-            book.add_person(name, book.person_alias(name) or book.alias(name) or "")
+            alias = f"Person {others}"
+        book.add_person(name, alias)
 
-    info = out.info
-    if info.facilitator:
-        book.add_person(info.facilitator, "the facilitator")
+    facilitator = out.info.facilitator
+    if facilitator:
+        book.add_person(facilitator, book.person_alias(facilitator) or "the facilitator")
     return participant_alias
 
 
