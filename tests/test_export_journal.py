@@ -93,6 +93,11 @@ def _tamper_before(doc: dict) -> None:
     entry["payload"]["before"][key] = "not what it was"
 
 
+def _tamper_kind(doc: dict) -> None:
+    entry = next(e for e in doc["journal"] if e["kind"] == "relationship.added")
+    entry["payload"]["fields"]["notes"] = {"not": "text"}
+
+
 def _tamper_drop(doc: dict) -> None:
     del doc["journal"][-1]
 
@@ -109,6 +114,7 @@ def _tamper_shape(doc: dict) -> None:
         (_tamper_order, "out of order"),
         (_tamper_before, "does not say what it replaced"),
         (_tamper_drop, "does not replay to the session in the file"),
+        (_tamper_kind, "holds a value of the wrong kind"),
         (_tamper_shape, "does not have the keys of a journal entry"),
     ],
 )
@@ -145,3 +151,19 @@ def test_cli_import_keeps_the_journal_or_says_why(demo_file, tmp_path: Path) -> 
     assert fresh.exit_code == 0
     assert "The journal in the file was not kept" in fresh.output
     assert "Traceback" not in fresh.output
+
+
+def test_a_journal_the_tables_refuse_leaves_no_file(tmp_path: Path) -> None:
+    from facilitator.store.kept_journal import create_with_journal
+
+    vote = ev.JournalEntry(
+        1,
+        1,
+        "2024-01-01T00:00:00.000Z",
+        "setup",
+        "criterion_vote.added",
+        {"id": "v1", "fields": {"participant_id": "nobody", "criterion_id": "trust"}},
+    )
+    with pytest.raises(ValueError, match="do not fit a session file"):
+        create_with_journal(tmp_path / "x.facilitator", [vote])
+    assert list(tmp_path.iterdir()) == []

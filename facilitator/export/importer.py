@@ -382,7 +382,14 @@ def import_json(
     if journal is not None:
         from facilitator.store.kept_journal import create_with_journal
 
-        return create_with_journal(target_path, journal)
+        try:
+            return create_with_journal(target_path, journal)
+        except (ValueError, TypeError) as exc:  # its tables did not come out as it says
+            if tell is not None:
+                tell(
+                    f"The journal in the file was not kept ({exc}): "
+                    "the new file's journal starts at the import."
+                )
     sf = SessionFile.create(
         target_path,
         title=session.get("title", "") or "Imported session",

@@ -74,7 +74,16 @@ def _entry(n: int, item: Any) -> ev.JournalEntry:
     for part in ("fields", "before"):
         if part in keys and not isinstance(event.payload[part], dict):
             raise JournalRefused(f"{where}: {part} is not an object")
+        if part in keys and not all(map(_plain_value, event.payload[part].values())):
+            raise JournalRefused(f"{where}: {part} holds a value of the wrong kind")
     return entry
+
+
+def _plain_value(value: Any) -> bool:
+    """A value an entity's field can hold: text, a number, true/false, null, a list of text."""
+    if value is None or isinstance(value, str | int | bool):
+        return True
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def _replay_checked(entries: list[ev.JournalEntry]) -> SessionState:

@@ -9,10 +9,12 @@ its tables say what its journal says, still applies.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import Engine, insert
+from sqlalchemy.exc import DBAPIError
 
 from facilitator.domain import events as ev
 from facilitator.store import chain
@@ -22,6 +24,7 @@ from facilitator.store.sessionfile import (
     SessionFile,
     SessionLock,
     _create_empty,
+    _reason,
     _write_event,
     create_schema,
     make_engine,
@@ -57,9 +60,20 @@ def create_with_journal(path: Path, entries: Sequence[ev.JournalEntry]) -> Sessi
                     conn, entry.txn, entry.at, entry.stage, entry.event, digest, seq=entry.seq
                 )
         return SessionFile(path, engine, lock, readonly=False)
+    except (DBAPIError, sqlite3.Error) as exc:
+        _remove(path, lock, engine)
+        reason = _reason(exc)
+        if reason in ("the disk is full", "the file or its folder is read-only"):
+            raise err.WriteError(f"Cannot create {path}: {reason}.", path) from None
+        raise ValueError(f"its entries do not fit a session file: {reason}") from None
     except BaseException:
-        lock.release()
-        engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        _remove(path, lock, engine)
         raise
+
+
+def _remove(path: Path, lock: SessionLock, engine: Engine) -> None:
+    """Let go of a half-made file and delete it."""
+    lock.release()
+    engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
