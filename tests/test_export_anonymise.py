@@ -167,3 +167,13 @@ def test_a_person_known_by_one_name_or_as_the_facilitator_keeps_one_label() -> N
     assert [a.name for a in anon.rows["attendee"].values()] == ["Participant 1"]
     assert anon.relationships[rid].notes == "Participant 1 facilitated; Participant 1 took notes."
     assert anon.info.facilitator == "the facilitator"
+
+
+def test_coded_values_stay_even_when_an_agency_name_is_inside_them() -> None:
+    session = Session()
+    rid = session.add("relationship", name="Help", agency_type="health")
+    session.add("factor", relationship_id=rid, effect="helps", notes="Help came")
+    session.add("factor", relationship_id=rid, effect="hinders", notes="Less help")
+    anon = anonymise(session.state)
+    factors = [(f.effect, f.notes) for f in anon.rows["factor"].values()]
+    assert factors == [("helps", "Health A came"), ("hinders", "Less Health A")]

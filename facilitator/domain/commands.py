@@ -163,6 +163,17 @@ _LABELS = {
 }
 
 
+def fixed_choices() -> frozenset[str]:
+    """Every value of every field that takes one of a fixed set (``"helps"``, ``"direct"``…)."""
+    return frozenset(
+        value
+        for rules in _FIELD_RULES.values()
+        for rule in rules.values()
+        if rule[0] == "choice"
+        for value in rule[1]
+    )
+
+
 def _check(
     state: SessionState, kind: str, fields: dict[str, Any], partial: dict[str, Any] | None = None
 ) -> dict[str, Any]:

@@ -34,6 +34,7 @@ import dataclasses
 import functools
 from typing import Any
 
+from facilitator.domain.commands import fixed_choices
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.export.namefold import PersonName, fold, person_name, same_person
@@ -190,9 +191,10 @@ def _people(out: SessionState, book: _Book) -> dict[str, str]:
 
 @functools.cache
 def _coded_values() -> frozenset[str]:
-    """Vocabulary ids and the packaged question bank's ids: never names, kept as they are."""
+    """Vocabulary ids, fixed choices (``helps``, ``agency``…) and the packaged question
+    bank's ids: never names, so kept as they are even where a name is found inside one."""
     vocab = load_vocabulary()
-    found: set[str] = set()
+    found: set[str] = set(fixed_choices())
     for kind in vocab.kinds():
         for term in vocab.terms(kind):
             found.add(term.id)
