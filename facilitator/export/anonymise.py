@@ -75,7 +75,11 @@ class _Book:
 
     def __init__(self) -> None:
         self.full: dict[str, tuple[str, str, bool]] = {}  # key -> (original, alias, person)
-        self.people: list[tuple[PersonName, str]] = []
+        self.people: list[tuple[PersonName, str]] = []  # each (name, label) once
+        self.by_key: dict[tuple[str, ...], set[str]] = {}  # folded name -> labels
+        # For names written with initials: (number of words, surname) -> names and labels.
+        self.by_surname: dict[tuple[int, str], list[tuple[tuple[str, ...], str]]] = {}
+        self.by_part: dict[str, set[str]] = {}  # a folded name part -> labels
 
     def add(self, original: str, alias: str, *, person: bool = False) -> None:
         key = _key(original)
@@ -90,25 +94,31 @@ class _Book:
         written = person_name(name)
         for form in written.forms:
             self.add(form, alias, person=True)
-        self.people.append((written, alias))
+        key = written.key
+        labels = self.by_key.setdefault(key, set())
+        if alias not in labels:
+            labels.add(alias)
+            self.people.append((written, alias))
+            if key:
+                surname = (len(key), key[-1].rstrip("."))
+                self.by_surname.setdefault(surname, []).append((key, alias))
+            for part in written.parts:
+                self.by_part.setdefault(fold(part), set()).add(alias)
 
     def person_alias(self, name: str) -> str | None:
         """The label of somebody already known under this name, written any way."""
         key = person_name(name).key
         if not key:
             return None
-        exact = {alias for written, alias in self.people if written.key == key}
+        exact = self.by_key.get(key, set())
         if len(exact) == 1:
-            return exact.pop()
-        close = {alias for written, alias in self.people if same_person(written.key, key)}
+            return next(iter(exact))
+        known = self.by_surname.get((len(key), key[-1].rstrip(".")), [])
+        close = {alias for other, alias in known if same_person(other, key)}
         if not close and len(key) == 1:
             # One word alone: the person it is a given name or surname of, if only one.
-            close = {
-                alias
-                for written, alias in self.people
-                if key[0] in {fold(part) for part in written.parts}
-            }
-        return close.pop() if len(close) == 1 else None
+            close = self.by_part.get(key[0], set())
+        return next(iter(close)) if len(close) == 1 else None
 
     def entries(self) -> list[NameEntry]:
         found: list[NameEntry | None] = []
