@@ -10,7 +10,8 @@ Every kind of entity is a list in the order the session holds it, each item with
 ``id``; vocabulary values are ids. Keys are sorted, non-ASCII text is written as it is,
 and there is no export time, so exporting the same session twice (or exporting,
 importing and exporting again) gives the same bytes. The session's journal is left out
-unless it is asked for.
+unless it is asked for; an import keeps it (see :mod:`.importjournal`), so the bytes are
+the same with the journal too.
 """
 
 from __future__ import annotations
