@@ -111,16 +111,16 @@ class ConversationPane(StagePane):
         Binding(
             "ctrl+b",
             "cycle_speaker",
-            "Who said it",
+            "Who said it: kept for later notes (P: A: B: before one note)",
             show=False,
-            tooltip="Partnership, agency or both",
+            tooltip="Partnership, agency or both; stays until changed",
         ),
         Binding(
             "ctrl+y",
             "cycle_tag",
-            "Tag note",
+            "Tag the next note (or start it with ! + ? = before a letter or space)",
             show=False,
-            tooltip="Challenge, opportunity, ask, agreement or none",
+            tooltip="Challenge, opportunity, ask, agreement or none, for the next note only",
         ),
         Binding(
             "alt+t",
@@ -778,14 +778,22 @@ class ConversationPane(StagePane):
         self._draw_panel(self.query_one("#prompt-panel", ItemList))
         self._place_panel()
 
-    def _show_note_title(self) -> None:
+    def _show_note_title(self, saved: str = "") -> None:
+        """The note box's label: who is speaking (kept for every note until ctrl+b changes
+        it) and the tag (for the next note only); below it, how the last note was read."""
         vocab = load_vocabulary()
         note_input = self.query_one("#note-input", Input)
         tag = vocab.get("note_tags", self.tag) if self.tag else None
-        note_input.border_title = f"Note · said by {vocab.label('speakers', self.speaker)} · " + (
-            f"{tag.symbol} {tag.label}" if tag else "no tag"
+        note_input.border_title = (
+            f"Note · said by {vocab.label('speakers', self.speaker)} until ctrl+b · "
+            + (f"{tag.symbol} {tag.label} for this note" if tag else "no tag")
         )
-        note_input.border_subtitle = "ctrl+b who · ctrl+y tag"
+        note_input.border_subtitle = f"✓ Saved as {saved}" if saved else "ctrl+b who · ctrl+y tag"
+
+    @on(Input.Changed, "#note-input")
+    def _note_typed(self) -> None:
+        if str(self.query_one("#note-input", Input).border_subtitle).startswith("✓"):
+            self._show_note_title()
 
     def _draw_panel(self, listing: ItemList) -> None:
         items = conv_rules.panel_items(self.state, self.conv_id)
@@ -868,6 +876,7 @@ class ConversationPane(StagePane):
         if conv_id not in self.state.conversations:
             return False
         quick = conv_rules.parse_note(note_input.value)
+        tag = self.tag
         if not quick.text:
             self.app.notify("That note has a tag but no words yet.", severity="warning")
             return False
@@ -881,7 +890,7 @@ class ConversationPane(StagePane):
                     prompt_id=pid,
                     text=quick.text,
                     speaker=quick.speaker or self.speaker,
-                    tag=quick.tag or self.tag,
+                    tag=quick.tag or tag,
                 ),
                 *conv_rules.unskip_events(self.state, conv_id, pid),
             ]
@@ -892,7 +901,9 @@ class ConversationPane(StagePane):
             note_input.value = ""
         self.workshop.drafts.forget(key)
         self.tag = None
-        self._show_note_title()
+        self._show_note_title(
+            conv_rules.describe_quick_note(quick.tag or tag, quick.speaker or self.speaker)
+        )
         # The newest note is at the end: keep it in view as the list grows.
         listing = self.query_one("#prompt-notes", ItemList)
         self.call_after_refresh(listing.scroll_end, animate=False)
