@@ -53,6 +53,7 @@ from facilitator.tui.conversation_widgets import (
     show,
 )
 from facilitator.tui.dialogs import ConfirmDialog, MessageDialog
+from facilitator.tui.drafts import put_back
 from facilitator.tui.pickers import PickDialog
 from facilitator.tui.stagepane import StagePane
 from facilitator.tui.tables import plain
@@ -1222,7 +1223,9 @@ class ConversationPane(StagePane):
         if same and draft:
             return
         text = draft or committed
-        if isinstance(widget, Input):
+        if draft:
+            put_back(widget, text, quiet=True)
+        elif isinstance(widget, Input):
             if widget.value != text:
                 with widget.prevent(Input.Changed):
                     widget.value = text

@@ -18,7 +18,7 @@ from facilitator.domain import commands
 from facilitator.domain.events import Event, describe
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.store.errors import SessionFileError
-from facilitator.tui.drafts import DraftKeeper
+from facilitator.tui.drafts import DraftKeeper, put_back
 from facilitator.tui.guard import Guarded
 from facilitator.tui.stagebar import STAGE_KEYS, StageBar
 from facilitator.tui.stagepane import StagePane
@@ -356,10 +356,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         for widget in pane.query("Input, TextArea"):
             key = getattr(widget, "draft_key", None)
             if key and saved.get(key, "").strip():  # (spaces alone are nothing to put back)
-                if isinstance(widget, Input):
-                    widget.value = saved[key]
-                else:
-                    widget.text = saved[key]
+                put_back(widget, saved[key])
                 restored += 1
         if restored and not self._drafts_shown:
             self._drafts_shown = True
