@@ -76,17 +76,54 @@ async def test_the_speaker_set_with_ctrl_b_stays_on_and_says_so(tmp_path):
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await first_prompt(pilot)
-        assert note_box(app).border_title == "Note · said by Partnership until ctrl+b · no tag"
+        assert note_box(app).border_title == "Said by Partnership (stays) · no tag"
         await pilot.press("ctrl+b", "ctrl+y")
-        assert note_box(app).border_title == (
-            "Note · said by Agency until ctrl+b · ! Challenge for this note"
-        )
+        assert note_box(app).border_title == "Said by Agency (stays) · ! Challenge (next note)"
         await note(pilot, "Staff move on often")
         # The tag was for that note only; the speaker stays, and the label still says so.
-        assert note_box(app).border_title == "Note · said by Agency until ctrl+b · no tag"
+        assert note_box(app).border_title == "Said by Agency (stays) · no tag"
         await note(pilot, "Posts stay empty for months")
         await note(pilot, "P: We lose the contact each time")
         speakers = [n.speaker for n in app.session.state.rows["prompt_answer"].values()]
         assert speakers == ["agency", "agency", "partnership"]
         # A typed prefix is for its own note: the speaker kept is still the agency.
-        assert note_box(app).border_title == "Note · said by Agency until ctrl+b · no tag"
+        assert note_box(app).border_title == "Said by Agency (stays) · no tag"
+
+
+async def test_the_tally_has_a_plain_key_in_the_footer_and_palette_names(tmp_path):
+    from textual.widgets import Footer
+
+    from facilitator.tui.app import FacilitatorApp
+
+    path = workshop_file(tmp_path / "sessions", conversation_stage=True)
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await first_prompt(pilot)
+        panel = app.screen.query_one("#prompt-panel")
+        assert not panel.display  # too narrow to show it without being asked
+        footer_keys = {
+            (k.key, k.description)
+            for k in app.screen.query_one(Footer).query("FooterKey")  # type: ignore[attr-defined]
+        }
+        assert ("ctrl+e", "So far") in footer_keys
+        await note(pilot, "!Waiting lists")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert panel.display
+        assert "Waiting lists" in options_text(app, "#prompt-panel")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert not panel.display
+        # The palette finds it by what it shows.
+        titles = [c.title for c in FacilitatorApp.get_system_commands(app, app.screen)]
+        for word in ("challenges", "opportunities", "actions", "summary"):
+            assert any(word in t.casefold() for t in titles), word
+        summary = next(t for t in titles if t.casefold().startswith("summary"))
+        runner = next(
+            c.callback
+            for c in FacilitatorApp.get_system_commands(app, app.screen)
+            if c.title == summary
+        )
+        await runner()
+        await pilot.pause()
+        assert app.screen.query_one("#conversation").step == "summary"

@@ -217,7 +217,7 @@ async def test_a_whole_conversation_then_a_follow_up_then_a_restart(tmp_path):
         # Prompt 4: speaker and tag set with quick keys rather than typed prefixes.
         await pilot.press("ctrl+b", "ctrl+y")
         title = app.screen.query_one("#note-input", Input).border_title
-        assert title == "Note · said by Agency until ctrl+b · ! Challenge for this note"
+        assert title == "Said by Agency (stays) · ! Challenge (next note)"
         await note(pilot, "Staff move on often")
         assert app.screen.query_one("#note-input", Input).border_title.endswith("no tag")
         await next_prompt(pilot)

@@ -130,12 +130,28 @@ class ConversationPane(StagePane):
             show=False,
             tooltip="Pause or restart the section timer",
         ),
+        # ctrl+e also moves to the end of a text box; End does that as well, and
+        # terminals often swallow alt keys, so the running tally gets a ctrl key.
+        Binding(
+            "ctrl+e",
+            "toggle_panel",
+            "So far",
+            priority=True,
+            tooltip="Show or hide the challenges, opportunities and actions so far",
+        ),
         Binding(
             "alt+p",
             "toggle_panel",
-            "Panel",
+            "Challenges, opportunities and actions so far",
             show=False,
-            tooltip="Show or hide challenges, opportunities and actions",
+            tooltip="Show or hide the running tally beside the prompt (ctrl+e)",
+        ),
+        Binding(
+            "alt+s",
+            "to_summary",
+            "Summary: challenges, opportunities, actions, what was agreed",
+            show=False,
+            tooltip="The conversation's closing summary",
         ),
         Binding(
             "escape", "steps", "Steps", tooltip="Jump to a step or section, or back to the list"
@@ -306,6 +322,8 @@ class ConversationPane(StagePane):
             return self.step in ("setup", "prompt", "summary")
         if action in ("add_action", "steps"):
             return self.step != "list"
+        if action == "to_summary":
+            return self.step not in ("list", "summary")
         return True
 
     def focus_first(self) -> None:
@@ -785,9 +803,8 @@ class ConversationPane(StagePane):
         vocab = load_vocabulary()
         note_input = self.query_one("#note-input", Input)
         tag = vocab.get("note_tags", self.tag) if self.tag else None
-        note_input.border_title = (
-            f"Note · said by {vocab.label('speakers', self.speaker)} until ctrl+b · "
-            + (f"{tag.symbol} {tag.label} for this note" if tag else "no tag")
+        note_input.border_title = f"Said by {vocab.label('speakers', self.speaker)} (stays) · " + (
+            f"{tag.symbol} {tag.label} (next note)" if tag else "no tag"
         )
         note_input.border_subtitle = f"✓ Saved as {saved}" if saved else "ctrl+b who · ctrl+y tag"
 
@@ -803,7 +820,7 @@ class ConversationPane(StagePane):
         show(
             self.query_one("#prompt-tally", Static),
             f"Challenges {counts['challenge']} · Opportunities {counts['opportunity']} · "
-            f"Actions {counts['action']}   (alt+p shows them)",
+            f"Actions {counts['action']}   (ctrl+e shows them)",
         )
 
     def _panel_visible(self) -> bool:
@@ -1060,6 +1077,10 @@ class ConversationPane(StagePane):
     def action_toggle_panel(self) -> None:
         self.panel_wanted = not self._panel_visible()
         self._place_panel()
+
+    def action_to_summary(self) -> None:
+        if self.conv is not None:
+            self.go("summary")
 
     def action_steps(self) -> None:
         conv = self.conv
