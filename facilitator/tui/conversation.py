@@ -57,6 +57,13 @@ from facilitator.tui.drafts import put_back
 from facilitator.tui.pickers import PickDialog
 from facilitator.tui.stagepane import StagePane
 from facilitator.tui.tables import plain
+from facilitator.tui.view_memory import (
+    KEEP_EVERY_SECONDS,
+    conversation_place,
+    keep_conversation_place,
+    keep_section_seconds,
+    section_seconds,
+)
 
 #: The clock the section timer reads. Tests replace it so that screenshots stand still.
 monotonic = time.monotonic
@@ -172,6 +179,7 @@ class ConversationPane(StagePane):
         self._timer_key: tuple[str, str] | None = None
         self._timer_started = 0.0
         self._timer_paused: float | None = None
+        self._timer_kept_at = 0.0  # when the section's time was last written down
         self._timer_shown: tuple[str, str] = ("", "")
         self._bindings_for: tuple[str, bool] = ("", False)
 
@@ -262,6 +270,9 @@ class ConversationPane(StagePane):
             "Agency", "Kind", "Started", "Where", "Follows up"
         )
         self.refresh_from_state()
+        place = conversation_place(self.workshop.session)
+        if place is not None and place[0] in self.state.conversations:
+            self.open_conversation(*place)  # where the facilitator was when the app stopped
         self.set_interval(1.0, self._tick)
         if self.bank_problem:
             self.call_after_refresh(self._warn_about_bank)
@@ -349,6 +360,16 @@ class ConversationPane(StagePane):
         self.probe_index = -1
         self.refresh_from_state()
         self.focus_first()
+        self.keep_view()
+
+    def keep_view(self) -> None:
+        """Remember the conversation and step on screen, and how long its section has
+        run, so that reopening the session comes back to them."""
+        session = self.workshop.session
+        keep_conversation_place(session, self.conv_id, self.step if self.conv_id else "list")
+        if self._timer_key is not None and self._timer_key[0]:
+            keep_section_seconds(session, *self._timer_key, self._elapsed())
+            self._timer_kept_at = monotonic()
 
     def open_conversation(self, conv_id: str, step: str | None = None) -> None:
         conv = self.state.conversations[conv_id]
@@ -838,9 +859,14 @@ class ConversationPane(StagePane):
     def _start_section_timer(self, section_id: str) -> None:
         key = (self.conv_id or "", section_id)
         if key != self._timer_key:
+            session = self.workshop.session
+            if self._timer_key is not None and self._timer_key[0]:
+                keep_section_seconds(session, *self._timer_key, self._elapsed())
             self._timer_key = key
-            self._timer_started = monotonic()
+            # A section goes on from the time it had already run, across a restart too.
+            self._timer_started = monotonic() - section_seconds(session, *key)
             self._timer_paused = None
+            self._timer_kept_at = monotonic()
 
     def _elapsed(self) -> float:
         now = self._timer_paused if self._timer_paused is not None else monotonic()
@@ -866,6 +892,9 @@ class ConversationPane(StagePane):
         if pid is not None:
             at = conv_rules.position(self.bank, self.conv.agency_type, pid)
             self._show_timer(at.section_minutes)
+        if self._timer_key is not None and monotonic() - self._timer_kept_at >= KEEP_EVERY_SECONDS:
+            self._timer_kept_at = monotonic()
+            keep_section_seconds(self.workshop.session, *self._timer_key, self._elapsed())
 
     def action_toggle_timer(self) -> None:
         if self._timer_paused is None:
