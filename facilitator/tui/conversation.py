@@ -434,7 +434,12 @@ class ConversationPane(StagePane):
                 lines.append("Press ctrl+n to start a conversation with any agency.")
             show(hint, "\n".join(lines))
         else:
-            show(hint, "Enter picks a conversation up where it was left. ctrl+n starts another.")
+            show(
+                hint,
+                "Enter shows a conversation as it stood at this moment of the replay."
+                if self.workshop.session.readonly
+                else "Enter picks a conversation up where it was left. ctrl+n starts another.",
+            )
 
     def _where(self, conv: Any) -> str:
         assert self.bank is not None
