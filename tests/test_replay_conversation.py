@@ -79,7 +79,6 @@ async def test_enter_on_the_conversations_shows_one_as_it_stood(demo_file):
         assert len(kept) == len(notes) - 1
         missing = next(n for n in notes if n not in kept)
         assert missing.text[:30] not in " ".join(record(screen).text.split())
-        assert "being discussed" in record(screen).text
         # Before the conversation began, the view says so.
         screen.seek(0)
         await pilot.pause()
@@ -103,3 +102,44 @@ async def test_the_go_to_dialog_says_go(demo_file):
         await pilot.pause()
         assert isinstance(app.screen, SeekDialog)
         assert str(app.screen.query_one("#save", Button).label) == "Go"
+
+
+def test_the_record_marks_the_prompt_on_the_wall_and_the_skipped_ones(tmp_path):
+    from facilitator.domain import conversation as cv
+    from facilitator.store.sessionfile import SessionFile
+    from facilitator.tui.replay_conversation import conversation_record
+    from tests.test_conversation_screen import conversation_file
+
+    bank = cv.choose_bank(None, None).bank
+    for finished in (False, True):
+        path = conversation_file(tmp_path / f"s{finished}", finished=finished)
+        with SessionFile.open(path, readonly=True) as session:
+            lines, current = conversation_record(session.state, bank, "c1")
+        text = [line.plain for line in lines]
+        skipped = next(i for i, t in enumerate(text) if t.endswith("(skipped)"))
+        assert text[skipped + 1] == bank.prompt("know-worries").text
+        marked = [i for i, t in enumerate(text) if t.endswith("▶ being discussed")]
+        if finished:  # nothing is on the wall once it is finished
+            assert (marked, current) == ([], 0)
+        else:
+            assert marked == [current]
+            assert text[current + 1] == bank.prompt("community-happening").text
+            assert "Lots of isolated older people on the estate" in text[current + 2]
+
+
+def test_snapshot_replay_conversation_80x24(snap_compare, demo_file, tmp_path):
+    import shutil
+
+    copy = tmp_path / "demo.facilitator"
+    shutil.copy(demo_file, copy)
+    app = make_app(sessions_dir=copy.parent, replay_path=copy)
+
+    async def run_before(pilot) -> None:
+        await wait_for_workshop(pilot)
+        await pilot.press("end", "f7", "enter")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the follow-up conversation
+        for _ in range(3):
+            await pilot.pause(0.05)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -191,7 +191,7 @@ class ReplayScreen(WorkshopScreen):
         self._watch(None)
 
     def action_scroll_record(self, rows: int) -> None:
-        self.query_one(ReplayConversation).scroll_relative(y=rows * 3, animate=False)
+        self.query_one(ReplayConversation).scroll_rows(rows * 3)
 
     def _draw_conversation(self) -> None:
         record = self.query_one(ReplayConversation)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -26,6 +26,21 @@ Part = Content | str | tuple[str, str]
 READ_ONLY = "Replay: as it stood at this moment. Esc goes back."
 
 
+def conversation_heading(state: SessionState, conv_id: str | None) -> Content:
+    """ "Conversation with X · 14 Mar 2026 · not finished", and that this is a replay."""
+    conv = state.conversations.get(conv_id) if conv_id else None
+    if conv is None:
+        return Content.assemble(("Conversation", "bold"), "\n", (READ_ONLY, "$text-muted"))
+    when = conv_rules.nice_date(conv.started_at)
+    state_word = "finished" if conv.finished else "not finished"
+    return Content.assemble(
+        (f"Conversation with {conv.agency_name}", "bold"),
+        f" · {when} · {state_word}" if when else f" · {state_word}",
+        "\n",
+        (READ_ONLY, "$text-muted"),
+    )
+
+
 def conversation_record(
     state: SessionState, bank: QuestionBank, conv_id: str
 ) -> tuple[list[Content], int]:
@@ -38,11 +53,6 @@ def conversation_record(
     def line(*parts: Part) -> None:
         lines.append(Content.assemble(*parts))
 
-    when = conv_rules.nice_date(conv.started_at)
-    state_word = "finished" if conv.finished else "not finished"
-    line((f"Conversation with {conv.agency_name}", "bold"), f" · {when} · {state_word}")
-    line((READ_ONLY, "$text-muted"))
-    line("")
     for side in conv_rules.SIDES:
         people = [a.name for _, a in conv_rules.attendees(state, conv_id, side)]
         title = conv_rules.SIDE_NAMES[side].capitalize()
@@ -68,7 +78,12 @@ def conversation_record(
                 )
             line(f"  {action.what} ", (f"({now})", "$text-muted"))
 
-    current = conv_rules.resolve_prompt(bank, conv.agency_type, conv.current_prompt_id)
+    # The prompt on the wall at this moment (none once the conversation is finished).
+    current = (
+        None
+        if conv.finished or not conv.current_prompt_id
+        else conv_rules.resolve_prompt(bank, conv.agency_type, conv.current_prompt_id)
+    )
     current_line = 0
     ids = conv_rules.prompt_ids(bank, conv.agency_type)
     noted = conv_rules.answered_prompts(state, conv_id)
@@ -111,13 +126,21 @@ def conversation_record(
     return lines, current_line
 
 
-class ReplayConversation(VerticalScroll, can_focus=False):
-    """Shows one conversation, read-only, as the replay's timeline moves."""
+class ReplayConversation(Vertical, can_focus=False):
+    """Shows one conversation, read-only, as the replay's timeline moves: a heading that
+    stays put above the conversation, which scrolls."""
 
     DEFAULT_CSS = """
     ReplayConversation {
         height: 1fr;
         padding: 0 1;
+    }
+    ReplayConversation #replay-conversation-heading {
+        height: auto;
+        margin-bottom: 1;
+    }
+    ReplayConversation VerticalScroll {
+        height: 1fr;
     }
     """
 
@@ -127,18 +150,26 @@ class ReplayConversation(VerticalScroll, can_focus=False):
         self.text = ""  # what is shown, as plain text (for tests and screen readers)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="replay-conversation-text")
+        yield Static(id="replay-conversation-heading")
+        with VerticalScroll(can_focus=False):
+            yield Static(id="replay-conversation-text")
+
+    def scroll_rows(self, rows: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=rows, animate=False)
 
     def show_at(self, state: SessionState, bank: QuestionBank, conv_id: str) -> None:
         """Draw the conversation as it stood in ``state``, its current prompt in view."""
         followed = conv_id == self.conv_id
         self.conv_id = conv_id
+        heading = conversation_heading(state, conv_id)
         lines, current_line = conversation_record(state, bank, conv_id)
         content = Content("\n").join(lines)
-        self.text = content.plain
+        self.text = f"{heading.plain}\n{content.plain}"
+        self.query_one("#replay-conversation-heading", Static).update(heading)
         self.query_one("#replay-conversation-text", Static).update(content)
+        body = self.query_one(VerticalScroll)
         if not followed or current_line:
             # Rows above the current prompt, counting the lines that wrap.
-            width = max(10, self.scrollable_content_region.width)
+            width = max(10, body.scrollable_content_region.width)
             rows = sum(max(1, -(-line.cell_length // width)) for line in lines[:current_line])
-            self.call_after_refresh(self.scroll_to, y=max(0, rows - 1), animate=False)
+            self.call_after_refresh(body.scroll_to, y=max(0, rows - 1), animate=False)
