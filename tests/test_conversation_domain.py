@@ -226,7 +226,19 @@ def test_action_detail_says_as_much_as_is_known():
         ("! Money ends in March", "Money ends in March", None, "challenge"),
         ("+ a: Shared building", "Shared building", "agency", "opportunity"),
         ("P: = Meet monthly", "Meet monthly", "partnership", "agreement"),
-        ("b:? who leads", "b:? who leads", None, None),
+        ("b:? who leads", "who leads", "both", "ask"),
+        ("!Waiting well", "Waiting well", None, "challenge"),
+        ("P: !Waiting well", "Waiting well", "partnership", "challenge"),
+        ("P:!Waiting well", "Waiting well", "partnership", "challenge"),
+        ("!A: Waiting well", "Waiting well", "agency", "challenge"),
+        ("+Shared rooms", "Shared rooms", None, "opportunity"),
+        ("=Élan", "Élan", None, "agreement"),
+        ("?", "", None, "ask"),
+        ("!!! urgent", "!!! urgent", None, None),
+        ("?! really", "?! really", None, None),
+        ("=> next", "=> next", None, None),
+        ("A:+44 phone", "A:+44 phone", None, None),
+        ("P:Jo said", "P:Jo said", None, None),
         ("B: ? Who leads?", "Who leads?", "both", "ask"),
         ("+44 phone number", "+44 phone number", None, None),
         ("A:B testing", "A:B testing", None, None),
@@ -247,6 +259,25 @@ def test_parse_note_never_invents_words(typed):
     assert quick.tag in (None, "challenge", "opportunity", "ask", "agreement")
     if quick.speaker is None and quick.tag is None:
         assert quick.text == typed.strip()
+
+
+@given(st.sampled_from("!+?="), st.text())
+def test_a_tag_reads_the_same_with_or_without_its_space(symbol, words):
+    words = words.lstrip()
+    if not words or not words[0].isalpha():
+        words = f"x{words}"
+    assert cv.parse_note(f"{symbol}{words}") == cv.parse_note(f"{symbol} {words}")
+    assert cv.parse_note(f"{symbol}{words}").tag == cv.TAG_PREFIXES[symbol]
+
+
+@given(
+    st.sampled_from("!+?="),
+    st.sampled_from("0123456789!+?=.,;:-/()'\"#*"),
+    st.text(),
+)
+def test_a_tag_character_before_a_digit_or_a_sign_is_kept_as_typed(symbol, after, words):
+    typed = f"{symbol}{after}{words}"
+    assert cv.parse_note(typed) == cv.QuickNote(typed.strip(), None, None)
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))

@@ -217,7 +217,7 @@ async def test_a_whole_conversation_then_a_follow_up_then_a_restart(tmp_path):
         # Prompt 4: speaker and tag set with quick keys rather than typed prefixes.
         await pilot.press("ctrl+b", "ctrl+y")
         title = app.screen.query_one("#note-input", Input).border_title
-        assert title == "Note · said by Agency · ! Challenge"
+        assert title == "Said by Agency (stays) · ! Challenge (next note)"
         await note(pilot, "Staff move on often")
         assert app.screen.query_one("#note-input", Input).border_title.endswith("no tag")
         await next_prompt(pilot)
@@ -339,6 +339,9 @@ async def test_a_whole_conversation_then_a_follow_up_then_a_restart(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_workshop(pilot)
         assert app.session.state.info.current_stage == "conversation"
+        # Back where the facilitator stopped: the follow-up's who-is-here step.
+        assert (pane(app).conv_id, pane(app).step) == (follow_id, "setup")
+        await go_to(pilot, "list")
         table = app.screen.query_one("#conv-table", DataTable)
         assert table.row_count == 2
         assert str(table.get_row_at(0)[3]) == "✓ Finished"
@@ -465,9 +468,7 @@ async def test_a_typed_agency_gets_the_prompts_for_its_type_from_the_folders_ban
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_workshop(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert pane(app).step == "prompt"
+        assert pane(app).step == "prompt"  # back where it stopped, without a key
         assert app.screen.query_one("#note-input", Input).value == "Half a thou"
         # A conversation can be removed from the list, and ctrl+z brings it back.
         await go_to(pilot, "list")

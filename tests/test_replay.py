@@ -135,7 +135,8 @@ async def test_replay_screen_steps_seeks_and_plays_without_touching_the_file(dem
         await pilot.pause()
         pane = screen.current_pane()
         assert not [w for w in pane.query("*") if w.focusable], "a stage could take the focus"
-        await pilot.press("tab", "enter", "tab")
+        # (Enter offers the conversations to look at; Escape puts that away again.)
+        await pilot.press("tab", "enter", "escape", "tab")
         await pilot.pause()
         assert app.focused is screen.query_one("#timeline")
         footer = " ".join(key.description for key in app.screen.query("FooterKey") if key.display)

@@ -211,21 +211,28 @@ class QuickNote:
     tag: str | None = None
 
 
-#: Typed at the start of a note: "! " challenge, "+ " opportunity, "? " ask, "= " agreement.
+#: Typed at the start of a note: "!" challenge, "+" opportunity, "?" ask, "=" agreement.
 TAG_PREFIXES = {"!": "challenge", "+": "opportunity", "?": "ask", "=": "agreement"}
 #: Typed at the start of a note: "P:" partnership, "A:" agency, "B:" both.
 SPEAKER_PREFIXES = {"p": "partnership", "a": "agency", "b": "both"}
 
-_TAG_RE = re.compile(r"([!+?=])(?:\s+|$)")
-_SPEAKER_RE = re.compile(r"([pabPAB]):(?:\s+|$)")
+# A tag character counts when a space, a letter or the end follows it: "!Waiting",
+# "! Waiting" and "!" are tagged; "+44", "!!!", "?!" and "=>" are words as typed.
+# ([^\W\d_] is any letter, in any script.)
+_TAG_RE = re.compile(r"([!+?=])(?:\s+|$|(?=[^\W\d_]))")
+# A speaker needs a space or the end after its colon ("A:B testing" stays as typed), or a
+# tag that itself counts ("P:!Waiting").
+_SPEAKER_RE = re.compile(r"([pabPAB]):(?:\s+|$|(?=[!+?=](?:\s|$|[^\W\d_])))")
 
 
 def parse_note(typed: str) -> QuickNote:
     """Read the quick prefixes at the start of a typed note.
 
-    ``"! A: Money ends in March"`` is a challenge said by the agency. At most one tag
-    prefix and one speaker prefix are read, in either order; each needs a space (or the
-    end of the text) after it, so ``"+44 number"`` and ``"A:B testing"`` stay as typed.
+    ``"! A: Money ends in March"`` is a challenge said by the agency, and so are
+    ``"!A: Money..."`` and ``"A: !Money..."``. At most one tag prefix and one speaker prefix
+    are read, in either order. A tag character is a tag when a space, a letter or the end
+    of the note follows it, so ``"+44 number"``, ``"!!! urgent"`` and ``"?!"`` stay as
+    typed; a speaker needs a space (or a tag) after its colon, so ``"A:B testing"`` does too.
     """
     rest = typed.lstrip()
     speaker = tag = None
@@ -240,6 +247,18 @@ def parse_note(typed: str) -> QuickNote:
             continue
         break
     return QuickNote(rest.strip(), speaker, tag)
+
+
+def describe_quick_note(tag: str | None, speaker: str) -> str:
+    """ "a challenge, said by the agency": how a saved note was read, in words."""
+    kind = {
+        "challenge": "a challenge",
+        "opportunity": "an opportunity",
+        "ask": "an ask",
+        "agreement": "an agreement",
+    }.get(tag or "", "a note with no tag")
+    who = {"partnership": "the partnership", "agency": "the agency", "both": "both sides"}
+    return f"{kind}, said by {who.get(speaker, speaker)}"
 
 
 def notes_for(state: SessionState, conv_id: str, prompt_id: str) -> list[tuple[str, PromptAnswer]]:

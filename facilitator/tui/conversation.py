@@ -53,9 +53,17 @@ from facilitator.tui.conversation_widgets import (
     show,
 )
 from facilitator.tui.dialogs import ConfirmDialog, MessageDialog
+from facilitator.tui.drafts import put_back
 from facilitator.tui.pickers import PickDialog
 from facilitator.tui.stagepane import StagePane
 from facilitator.tui.tables import plain
+from facilitator.tui.view_memory import (
+    KEEP_EVERY_SECONDS,
+    conversation_place,
+    keep_conversation_place,
+    keep_section_seconds,
+    section_seconds,
+)
 
 #: The clock the section timer reads. Tests replace it so that screenshots stand still.
 monotonic = time.monotonic
@@ -111,16 +119,16 @@ class ConversationPane(StagePane):
         Binding(
             "ctrl+b",
             "cycle_speaker",
-            "Who said it",
+            "Who said it: kept for later notes (P: A: B: before one note)",
             show=False,
-            tooltip="Partnership, agency or both",
+            tooltip="Partnership, agency or both; stays until changed",
         ),
         Binding(
             "ctrl+y",
             "cycle_tag",
-            "Tag note",
+            "Tag the next note (or start it with ! + ? = before a letter or space)",
             show=False,
-            tooltip="Challenge, opportunity, ask, agreement or none",
+            tooltip="Challenge, opportunity, ask, agreement or none, for the next note only",
         ),
         Binding(
             "alt+t",
@@ -129,12 +137,28 @@ class ConversationPane(StagePane):
             show=False,
             tooltip="Pause or restart the section timer",
         ),
+        # ctrl+e also moves to the end of a text box; End does that as well, and
+        # terminals often swallow alt keys, so the running tally gets a ctrl key.
+        Binding(
+            "ctrl+e",
+            "toggle_panel",
+            "So far",
+            priority=True,
+            tooltip="Show or hide the challenges, opportunities and actions so far",
+        ),
         Binding(
             "alt+p",
             "toggle_panel",
-            "Panel",
+            "Challenges, opportunities and actions so far",
             show=False,
-            tooltip="Show or hide challenges, opportunities and actions",
+            tooltip="Show or hide the running tally beside the prompt (ctrl+e)",
+        ),
+        Binding(
+            "alt+s",
+            "to_summary",
+            "Summary: challenges, opportunities, actions, what was agreed",
+            show=False,
+            tooltip="The conversation's closing summary",
         ),
         Binding(
             "escape", "steps", "Steps", tooltip="Jump to a step or section, or back to the list"
@@ -155,6 +179,7 @@ class ConversationPane(StagePane):
         self._timer_key: tuple[str, str] | None = None
         self._timer_started = 0.0
         self._timer_paused: float | None = None
+        self._timer_kept_at = 0.0  # when the section's time was last written down
         self._timer_shown: tuple[str, str] = ("", "")
         self._bindings_for: tuple[str, bool] = ("", False)
 
@@ -245,6 +270,9 @@ class ConversationPane(StagePane):
             "Agency", "Kind", "Started", "Where", "Follows up"
         )
         self.refresh_from_state()
+        place = conversation_place(self.workshop.session)
+        if place is not None and place[0] in self.state.conversations:
+            self.open_conversation(*place)  # where the facilitator was when the app stopped
         self.set_interval(1.0, self._tick)
         if self.bank_problem:
             self.call_after_refresh(self._warn_about_bank)
@@ -305,6 +333,8 @@ class ConversationPane(StagePane):
             return self.step in ("setup", "prompt", "summary")
         if action in ("add_action", "steps"):
             return self.step != "list"
+        if action == "to_summary":
+            return self.step not in ("list", "summary")
         return True
 
     def focus_first(self) -> None:
@@ -330,6 +360,16 @@ class ConversationPane(StagePane):
         self.probe_index = -1
         self.refresh_from_state()
         self.focus_first()
+        self.keep_view()
+
+    def keep_view(self) -> None:
+        """Remember the conversation and step on screen, and how long its section has
+        run, so that reopening the session comes back to them."""
+        session = self.workshop.session
+        keep_conversation_place(session, self.conv_id, self.step if self.conv_id else "list")
+        if self._timer_key is not None and self._timer_key[0]:
+            keep_section_seconds(session, *self._timer_key, self._elapsed())
+            self._timer_kept_at = monotonic()
 
     def open_conversation(self, conv_id: str, step: str | None = None) -> None:
         conv = self.state.conversations[conv_id]
@@ -394,7 +434,12 @@ class ConversationPane(StagePane):
                 lines.append("Press ctrl+n to start a conversation with any agency.")
             show(hint, "\n".join(lines))
         else:
-            show(hint, "Enter picks a conversation up where it was left. ctrl+n starts another.")
+            show(
+                hint,
+                "Enter shows a conversation as it stood at this moment of the replay."
+                if self.workshop.session.readonly
+                else "Enter picks a conversation up where it was left. ctrl+n starts another.",
+            )
 
     def _where(self, conv: Any) -> str:
         assert self.bank is not None
@@ -778,14 +823,21 @@ class ConversationPane(StagePane):
         self._draw_panel(self.query_one("#prompt-panel", ItemList))
         self._place_panel()
 
-    def _show_note_title(self) -> None:
+    def _show_note_title(self, saved: str = "") -> None:
+        """The note box's label: who is speaking (kept for every note until ctrl+b changes
+        it) and the tag (for the next note only); below it, how the last note was read."""
         vocab = load_vocabulary()
         note_input = self.query_one("#note-input", Input)
         tag = vocab.get("note_tags", self.tag) if self.tag else None
-        note_input.border_title = f"Note · said by {vocab.label('speakers', self.speaker)} · " + (
-            f"{tag.symbol} {tag.label}" if tag else "no tag"
+        note_input.border_title = f"Said by {vocab.label('speakers', self.speaker)} (stays) · " + (
+            f"{tag.symbol} {tag.label} (next note)" if tag else "no tag"
         )
-        note_input.border_subtitle = "ctrl+b who · ctrl+y tag"
+        note_input.border_subtitle = f"✓ Saved as {saved}" if saved else "ctrl+b who · ctrl+y tag"
+
+    @on(Input.Changed, "#note-input")
+    def _note_typed(self) -> None:
+        if str(self.query_one("#note-input", Input).border_subtitle).startswith("✓"):
+            self._show_note_title()
 
     def _draw_panel(self, listing: ItemList) -> None:
         items = conv_rules.panel_items(self.state, self.conv_id)
@@ -794,7 +846,7 @@ class ConversationPane(StagePane):
         show(
             self.query_one("#prompt-tally", Static),
             f"Challenges {counts['challenge']} · Opportunities {counts['opportunity']} · "
-            f"Actions {counts['action']}   (alt+p shows them)",
+            f"Actions {counts['action']}   (ctrl+e shows them)",
         )
 
     def _panel_visible(self) -> bool:
@@ -812,9 +864,14 @@ class ConversationPane(StagePane):
     def _start_section_timer(self, section_id: str) -> None:
         key = (self.conv_id or "", section_id)
         if key != self._timer_key:
+            session = self.workshop.session
+            if self._timer_key is not None and self._timer_key[0]:
+                keep_section_seconds(session, *self._timer_key, self._elapsed())
             self._timer_key = key
-            self._timer_started = monotonic()
+            # A section goes on from the time it had already run, across a restart too.
+            self._timer_started = monotonic() - section_seconds(session, *key)
             self._timer_paused = None
+            self._timer_kept_at = monotonic()
 
     def _elapsed(self) -> float:
         now = self._timer_paused if self._timer_paused is not None else monotonic()
@@ -840,6 +897,9 @@ class ConversationPane(StagePane):
         if pid is not None:
             at = conv_rules.position(self.bank, self.conv.agency_type, pid)
             self._show_timer(at.section_minutes)
+        if self._timer_key is not None and monotonic() - self._timer_kept_at >= KEEP_EVERY_SECONDS:
+            self._timer_kept_at = monotonic()
+            keep_section_seconds(self.workshop.session, *self._timer_key, self._elapsed())
 
     def action_toggle_timer(self) -> None:
         if self._timer_paused is None:
@@ -868,6 +928,7 @@ class ConversationPane(StagePane):
         if conv_id not in self.state.conversations:
             return False
         quick = conv_rules.parse_note(note_input.value)
+        tag = self.tag
         if not quick.text:
             self.app.notify("That note has a tag but no words yet.", severity="warning")
             return False
@@ -881,7 +942,7 @@ class ConversationPane(StagePane):
                     prompt_id=pid,
                     text=quick.text,
                     speaker=quick.speaker or self.speaker,
-                    tag=quick.tag or self.tag,
+                    tag=quick.tag or tag,
                 ),
                 *conv_rules.unskip_events(self.state, conv_id, pid),
             ]
@@ -892,7 +953,9 @@ class ConversationPane(StagePane):
             note_input.value = ""
         self.workshop.drafts.forget(key)
         self.tag = None
-        self._show_note_title()
+        self._show_note_title(
+            conv_rules.describe_quick_note(quick.tag or tag, quick.speaker or self.speaker)
+        )
         # The newest note is at the end: keep it in view as the list grows.
         listing = self.query_one("#prompt-notes", ItemList)
         self.call_after_refresh(listing.scroll_end, animate=False)
@@ -1048,6 +1111,10 @@ class ConversationPane(StagePane):
     def action_toggle_panel(self) -> None:
         self.panel_wanted = not self._panel_visible()
         self._place_panel()
+
+    def action_to_summary(self) -> None:
+        if self.conv is not None:
+            self.go("summary")
 
     def action_steps(self) -> None:
         conv = self.conv
@@ -1211,7 +1278,9 @@ class ConversationPane(StagePane):
         if same and draft:
             return
         text = draft or committed
-        if isinstance(widget, Input):
+        if draft:
+            put_back(widget, text, quiet=True)
+        elif isinstance(widget, Input):
             if widget.value != text:
                 with widget.prevent(Input.Changed):
                     widget.value = text

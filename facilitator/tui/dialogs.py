@@ -94,6 +94,7 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
     heading = ""
+    save_label = "Save"  # the button that takes the values
 
     def compose_fields(self) -> ComposeResult:  # pragma: no cover - overridden
         yield from ()
@@ -105,7 +106,7 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
                 yield from self.compose_fields()
             yield Static("", id="form-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id="save", variant="primary")
+                yield Button(self.save_label, id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
     def values(self) -> dict[str, Any]:  # pragma: no cover - overridden
@@ -258,6 +259,7 @@ class SeekDialog(FormDialog):
     """Jump to an event number, or a percentage of the way through."""
 
     heading = "Go to a point in the replay"
+    save_label = "Go"
 
     def __init__(self, total: int) -> None:
         super().__init__()

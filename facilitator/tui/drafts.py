@@ -13,10 +13,31 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.timer import Timer
+from textual.widgets import Input, TextArea
 
 QUIET_SECONDS = 0.4  # write this long after the last keystroke
 MAX_WAIT_SECONDS = 1.0  # ...but never wait longer than this while typing continues
 RETRY_SECONDS = 2.0  # after a failed write (a full disk), try again this often
+
+
+def put_back(widget: Input | TextArea, text: str, *, quiet: bool = False) -> None:
+    """Show kept typing in its field, the cursor at its end, ready to go on typing.
+
+    An Input selects all its text when it is focused, so the first key typed would
+    replace what was put back: a field holding a draft keeps its text on focus instead.
+    ``quiet`` puts the text in without a Changed message.
+    """
+    if isinstance(widget, Input):
+        widget.select_on_focus = False
+        if widget.value != text:
+            with widget.prevent(*([Input.Changed] if quiet else [])):
+                widget.value = text
+        widget.cursor_position = len(text)
+    else:
+        if widget.text != text:
+            with widget.prevent(*([TextArea.Changed] if quiet else [])):
+                widget.text = text
+        widget.move_cursor(widget.document.end)
 
 
 class DraftKeeper:

@@ -9,10 +9,12 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Static
 
+from facilitator.domain import conversation as conv_rules
 from facilitator.domain.events import describe
 from facilitator.domain.replay import Timeline
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.store.errors import WriteError
+from facilitator.tui.replay_conversation import ReplayConversation
 from facilitator.tui.stagebar import StageBar
 from facilitator.tui.stagepane import StagePane
 from facilitator.tui.workshop import WorkshopScreen
@@ -82,6 +84,18 @@ class ReplayScreen(WorkshopScreen):
         Binding("pagedown", "step(25)", "On 25", show=False, priority=True),
         Binding("g", "seek_to", "Go to", priority=True),
         Binding("s", "stage_jump", "Stage", tooltip="Jump to where a stage began", priority=True),
+        Binding(
+            "enter",
+            "open_conversation",
+            "Open",
+            priority=True,
+            tooltip=(
+                "Show a conversation's prompts, notes and actions as they were at this moment"
+            ),
+        ),
+        Binding("escape", "close_conversation", "All conversations", priority=True),
+        Binding("down", "scroll_record(1)", "Scroll", show=False, priority=True),
+        Binding("up", "scroll_record(-1)", "Scroll", show=False, priority=True),
         Binding("ctrl+l,escape", "close_session", "Leave"),
         # Changing things is not part of a replay: keep those keys out of the Footer.
         Binding("ctrl+z", "undo", "Undo", show=False),
@@ -94,10 +108,15 @@ class ReplayScreen(WorkshopScreen):
         self.playing = False
         self.speed = "2"
         self._timer: Any = None
+        self.watching: str | None = None  # the conversation shown read-only, if any
+        self._bank: Any = None
 
     def compose(self):  # type: ignore[override]
         for widget in super().compose():
             if widget.__class__.__name__ == "Footer":
+                record = ReplayConversation(id="replay-conversation")
+                record.display = False
+                yield record
                 yield TimelineBar(id="timeline")
             yield widget
 
@@ -120,7 +139,67 @@ class ReplayScreen(WorkshopScreen):
         bar = self.query_one(StageBar)
         bar.current = stage
         bar.visited = frozenset(e.stage for e in self.replay.journal)
+        self._draw_conversation()
         self._draw_timeline()
+
+    # -- a conversation, read-only ------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_conversation":
+            showing = self.query_one(ContentSwitcher).current
+            return (
+                self.watching is None
+                and showing == "conversation"
+                and bool(self.replay.state.conversations)
+            )
+        if action in ("close_conversation", "scroll_record"):
+            return self.watching is not None
+        return True
+
+    def _question_bank(self) -> Any:
+        if self._bank is None:
+            app: Any = self.app
+            self._bank = conv_rules.choose_bank(
+                getattr(app, "questions", None), getattr(app, "sessions_dir", None)
+            ).bank
+        return self._bank
+
+    def action_open_conversation(self) -> None:
+        from facilitator.tui.pickers import PickDialog
+
+        convs = self.replay.state.conversations
+        if len(convs) == 1:
+            self._watch(next(iter(convs)))
+            return
+        options = [
+            (cid, f"{conv.agency_name} · {conv_rules.nice_date(conv.started_at) or 'no date'}")
+            for cid, conv in convs.items()
+        ]
+
+        def picked(cid: str | None) -> None:
+            if cid:
+                self._watch(cid)
+
+        self.app.push_screen(PickDialog("Show which conversation?", options), picked)
+
+    def _watch(self, conv_id: str | None) -> None:
+        self.watching = conv_id
+        self._draw_conversation()
+        self.refresh_bindings()
+
+    def action_close_conversation(self) -> None:
+        self._watch(None)
+
+    def action_scroll_record(self, rows: int) -> None:
+        self.query_one(ReplayConversation).scroll_rows(rows * 3)
+
+    def _draw_conversation(self) -> None:
+        record = self.query_one(ReplayConversation)
+        watching = self.watching is not None
+        self.query_one("#stages").display = not watching
+        record.display = watching
+        if self.watching is not None:
+            record.show_at(self.replay.state, self._question_bank(), self.watching)
 
     def refresh_panes(self) -> None:
         self.show_stage(self.query_one(ContentSwitcher).current or "setup")
@@ -244,6 +323,8 @@ class ReplayScreen(WorkshopScreen):
 
     def go_to_stage(self, stage_id: str) -> None:
         """Look at another stage as it was at this moment (changes nothing)."""
+        if self.watching is not None:
+            self._watch(None)
         pane = self.show_stage(stage_id)
         if pane.is_mounted:
             self._lock_fields(pane)

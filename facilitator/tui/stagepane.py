@@ -47,6 +47,9 @@ class StagePane(Guarded, Vertical):
                 widget.focus()
                 return
 
+    def keep_view(self) -> None:
+        """Write down where the facilitator is in this stage, for the next opening."""
+
     def incomplete(self) -> str:
         """Why this stage is not finished yet, or "" when it is (used for warnings)."""
         return ""

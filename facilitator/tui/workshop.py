@@ -18,10 +18,16 @@ from facilitator.domain import commands
 from facilitator.domain.events import Event, describe
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.store.errors import SessionFileError
-from facilitator.tui.drafts import DraftKeeper
+from facilitator.tui.drafts import DraftKeeper, put_back
 from facilitator.tui.guard import Guarded
 from facilitator.tui.stagebar import STAGE_KEYS, StageBar
 from facilitator.tui.stagepane import StagePane
+from facilitator.tui.view_memory import (
+    KEEP_EVERY_SECONDS,
+    forget_stage_seconds,
+    keep_stage_seconds,
+    unrecorded_stage_seconds,
+)
 
 monotonic = time.monotonic  # the stage clock (tests replace it)
 
@@ -89,6 +95,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         self._stale: set[str] = set()  # panes to redraw when next shown
         self._drafts_shown = False
         self._focus_when_mounted: str | None = self.session.state.info.current_stage
+        self._time_kept_at = self._entered  # when the stage time was last written down
 
     def compose(self) -> ComposeResult:
         yield StageBar(id="stagebar")
@@ -101,8 +108,10 @@ class WorkshopScreen(Guarded, Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
         self.app.sub_title = self.session.state.info.title
+        self._recover_stage_time()
         self._update_bar()
         self._entered = monotonic()
+        self._time_kept_at = self._entered
         self.set_interval(1.0, self._tick)
         self._tick()
 
@@ -174,6 +183,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         events += commands.update_session(self.session.state, current_stage=stage_id)
         if not self.commit(events):
             return
+        forget_stage_seconds(self.session)
         self._entered = monotonic()
         self._tick()
         if self.show_stage(stage_id).is_mounted:
@@ -271,6 +281,35 @@ class WorkshopScreen(Guarded, Screen[None]):
             return
         with contextlib.suppress(SessionFileError, commands.DomainError):
             self.session.apply(self._time_events())
+            forget_stage_seconds(self.session)
+
+    def _recover_stage_time(self) -> None:
+        """Put into the journal the stage time written while the app last ran but not
+        recorded there (the process was killed): at most a few seconds are lost."""
+        found = None if self.session.readonly else unrecorded_stage_seconds(self.session)
+        if found is None:
+            return
+        stage, total = found
+        kept = self.session.state.rows["stage_time"].get(stage)
+        if stage in self._stage_ids and total > (kept.spent_seconds if kept else 0):
+            state = self.session.state
+            with contextlib.suppress(SessionFileError, commands.DomainError):
+                if kept is None:
+                    add = commands.add(state, "stage_time", entity_id=stage, spent_seconds=total)
+                    self.session.apply([add])
+                else:
+                    self.session.apply(
+                        commands.edit(state, "stage_time", stage, spent_seconds=total)
+                    )
+        forget_stage_seconds(self.session)
+
+    def _keep_stage_time(self) -> None:
+        """Every few seconds, write the stage's whole time where a killed process leaves it."""
+        now = monotonic()
+        if now - self._time_kept_at < KEEP_EVERY_SECONDS or self.session.readonly:
+            return
+        self._time_kept_at = now
+        keep_stage_seconds(self.session, self.current_stage, self.spent_on(self.current_stage))
 
     def spent_on(self, stage: str) -> int:
         kept = self.session.state.rows["stage_time"].get(stage)
@@ -280,6 +319,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         return spent
 
     def _tick(self) -> None:
+        self._keep_stage_time()
         bar = self.query_one(StageBar)
         kept = self.session.state.rows["stage_time"].get(self.current_stage)
         if kept is None or not kept.timebox_minutes:
@@ -356,10 +396,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         for widget in pane.query("Input, TextArea"):
             key = getattr(widget, "draft_key", None)
             if key and saved.get(key, "").strip():  # (spaces alone are nothing to put back)
-                if isinstance(widget, Input):
-                    widget.value = saved[key]
-                else:
-                    widget.text = saved[key]
+                put_back(widget, saved[key])
                 restored += 1
         if restored and not self._drafts_shown:
             self._drafts_shown = True
@@ -370,8 +407,13 @@ class WorkshopScreen(Guarded, Screen[None]):
             )
 
     def flush(self) -> None:
-        """Write pending drafts and the time kept (used when the session closes)."""
+        """Write pending drafts, where each stage was and the time kept (used when the
+        session closes)."""
         self.drafts.flush()
+        if not self.session.readonly and not getattr(self.session, "_closed", False):
+            for pane in self.query(StagePane):
+                if pane.is_mounted:
+                    pane.keep_view()
         self.record_time()
 
     def on_unmount(self) -> None:
