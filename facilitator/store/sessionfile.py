@@ -224,6 +224,7 @@ class SessionFile:
                     title=title,
                     area=area,
                     date=date or dt.date.today().isoformat(),
+                    session_id=commands.new_id(),
                 )
             )
         except BaseException:
