@@ -74,19 +74,42 @@ def main(ctx: click.Context, sessions_dir: str | None, questions: str | None) ->
 @click.option("--area", default="", help="The neighbourhood or area the partnership serves.")
 @click.option("--date", "date", default=None, help="Workshop date, YYYY-MM-DD (default: today).")
 @click.option("--no-open", is_flag=True, help="Create the file and print its path only.")
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(dir_okay=False),
+    help="Start from an earlier session: its map, people, criteria and open actions.",
+)
 @click.pass_context
-def new(ctx: click.Context, title: str, area: str, date: str | None, no_open: bool) -> None:
+def new(
+    ctx: click.Context,
+    title: str,
+    area: str,
+    date: str | None,
+    no_open: bool,
+    from_file: str | None,
+) -> None:
     """Create a new workshop session called TITLE and open it."""
     from facilitator.domain.commands import DomainError
     from facilitator.store.sessionfile import SessionFile, session_path
 
     folder = _folder_for_writing(ctx.obj["sessions_dir"])
+    carried = None
     try:
         path = session_path(folder, title, date)
-        session = SessionFile.create(path, title=title, area=area, date=date)
+        if from_file:
+            from facilitator.history.files import create_carried
+
+            session, carried = create_carried(
+                Path(from_file), path, title=title, area=area, date=date
+            )
+        else:
+            session = SessionFile.create(path, title=title, area=area, date=date)
         session.close()
     except (DomainError, SessionFileError) as exc:
         _fail(str(exc))
+    if carried is not None:
+        click.echo(carried.sentence(), err=True)
     click.echo(str(path))
     if not no_open:
         run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
@@ -329,6 +352,15 @@ def replay(ctx: click.Context, file: str) -> None:
     except SessionFileError as exc:
         _fail(str(exc))
     run_app(ctx.obj["sessions_dir"], replay_path=path)
+
+
+def _add_history_commands() -> None:
+    from facilitator.cli_history import compare_cmd
+
+    main.add_command(compare_cmd)
+
+
+_add_history_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover
