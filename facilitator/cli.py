@@ -318,26 +318,36 @@ def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
     "--write",
     "write_to",
     type=click.Path(dir_okay=False),
-    help="Write the demo session to this file instead of opening it.",
+    help="Write the demo session to this file (and the one a year on beside it) instead.",
 )
 @click.pass_context
 def demo(ctx: click.Context, write_to: str | None) -> None:
-    """Open a complete made-up workshop, to see every screen, replay and export."""
+    """Open a complete made-up workshop, to see every screen, replay and export.
+
+    A second workshop a year later, carried forward from the first, sits beside it, to
+    compare the two.
+    """
     import tempfile
 
     from facilitator.demo import build_demo
+    from facilitator.demo_later import build_demo_later, later_path
 
     if write_to:
         target = Path(write_to)
         try:
+            if later_path(target).exists():  # checked first, so neither file is half-made
+                _fail(f"{later_path(target)} already exists.")
             build_demo(target).close()
+            build_demo_later(target).close()
         except SessionFileError as exc:
             _fail(str(exc))
         click.echo(str(target))
+        click.echo(str(later_path(target)))
         return
     with tempfile.TemporaryDirectory(prefix="facilitator-demo-") as folder:
         target = Path(folder) / "wrenhollow-demo.facilitator"
         build_demo(target).close()
+        build_demo_later(target).close()
         run_app(Path(folder), open_path=target, questions=ctx.obj["questions"])
 
 

@@ -8,8 +8,9 @@ A new session started from an earlier one gets:
 - the participants, with consent to be named asked again (everyone starts not named);
 - the two criteria the group chose, offered as the default on the criteria screen but
   not chosen: the group decides again;
-- every action still open or under way, with the conversation it was agreed in, so that
-  a follow-up conversation with that agency can look back at them (``d`` ``u`` ``x``);
+- every action still open or under way, with the latest conversation held with its
+  agency: a follow-up conversation with that agency then looks back at all of them at
+  once (``d`` ``u`` ``x``), even those agreed in an earlier conversation;
 - a record of where it came from: the earlier session's id, title, date and file name.
 
 Carried entities keep their ids, so comparing the two sessions matches them exactly.
@@ -120,7 +121,8 @@ def carry_events(
         for aid, action in old.rows["action"].items()
         if action.status in OPEN_STATUSES
     ]
-    conversations = {a.conversation_id for _, a in open_actions if a.conversation_id}
+    home = _latest_conversations(old)
+    conversations = {home[a.conversation_id] for _, a in open_actions if a.conversation_id}
     for cid, conv in old.conversations.items():
         if cid not in conversations:
             continue
@@ -129,6 +131,8 @@ def carry_events(
         emit(commands.add(scratch, "conversation", entity_id=cid, finished=True, **fields))
     for aid, action in open_actions:
         fields = to_dict(action)
+        if action.conversation_id:
+            fields["conversation_id"] = home[action.conversation_id]
         emit(commands.add(scratch, "action", entity_id=aid, **fields))
     summary = CarrySummary(
         participants=len(old.participants),
@@ -138,6 +142,29 @@ def carry_events(
         criteria=tuple(commands.chosen_criteria(old)),
     )
     return out, summary
+
+
+def _latest_conversations(old: SessionState) -> dict[str, str]:
+    """For every conversation, the latest one held with the same agency (maybe itself).
+
+    Conversations are the same agency's when one follows up the other, or when they share
+    a relationship or an agency name.
+    """
+    from facilitator.history.matching import name_key
+
+    def agency(conv_id: str) -> str:
+        conv = old.conversations[conv_id]
+        if conv.relationship_id:
+            return f"rel:{conv.relationship_id}"
+        return f"name:{name_key(conv.agency_name)}"
+
+    latest: dict[str, str] = {}
+    for cid, conv in old.conversations.items():
+        key = agency(cid)
+        best = latest.get(key)
+        if best is None or conv.started_at >= old.conversations[best].started_at:
+            latest[key] = cid
+    return {cid: latest[agency(cid)] for cid in old.conversations}
 
 
 def carried_from(state: SessionState) -> str:

@@ -101,10 +101,14 @@ def _panel(
         number = numbers.get(rid, 0)
         if rid in moved_from:
             gx, gy = point(cx, cy, _radius(ring_of(moved_from[rid])), p.angle_degrees)
+            # The arrow stops short of the marker, so its head stays visible.
+            length = max(((x - gx) ** 2 + (y - gy) ** 2) ** 0.5, 1.0)
+            stop = min(MARKER + 3, length / 2) / length
+            ex, ey = x - (x - gx) * stop, y - (y - gy) * stop
             out.append(
                 f'<circle class="was" cx="{_n(gx)}" cy="{_n(gy)}" r="{_n(MARKER)}" fill="none" '
                 f'stroke="{_MOVE}" stroke-dasharray="3 2"/>'
-                f'<line class="moved" x1="{_n(gx)}" y1="{_n(gy)}" x2="{_n(x)}" y2="{_n(y)}" '
+                f'<line class="moved" x1="{_n(gx)}" y1="{_n(gy)}" x2="{_n(ex)}" y2="{_n(ey)}" '
                 f'stroke="{_MOVE}" stroke-width="2.5" marker-end="url(#arrow)"/>'
             )
         attrs = f'fill="{colour}" stroke="#1a1a1a" stroke-width="1"'
