@@ -242,9 +242,9 @@ class Comparison:
             "became safe": sum(r.fragility == "became safe" for r in rels),
             "ratings up": sum(x.direction == "up" for r in rels for x in r.ratings),
             "ratings down": sum(x.direction == "down" for r in rels for x in r.ratings),
-            "actions done": sum(a.outcome == DONE for a in self.actions),
-            "actions under way": sum(a.outcome == UNDER_WAY for a in self.actions),
-            "actions dropped": sum(a.outcome == DROPPED for a in self.actions),
+            "actions done": sum(a.changed and a.outcome == DONE for a in self.actions),
+            "actions under way": sum(a.changed and a.outcome == UNDER_WAY for a in self.actions),
+            "actions dropped": sum(a.changed and a.outcome == DROPPED for a in self.actions),
             "new actions": sum(a.outcome == NEW for a in self.actions),
         }
 
