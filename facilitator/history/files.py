@@ -54,6 +54,34 @@ def in_date_order(sessions: Sequence[LoadedSession]) -> list[LoadedSession]:
     return sorted(sessions, key=lambda s: (not s.state.info.date, s.state.info.date))
 
 
+def find_origin(state: SessionState, folder: Path) -> Path | None:
+    """The file of the session ``state`` was carried forward from, if it is in ``folder``.
+
+    The file name recorded when carrying is tried first; failing that (the file was
+    renamed), every session in the folder is looked at for the recorded id.
+    """
+    from facilitator.store import FILE_SUFFIX
+    from facilitator.store.errors import SessionFileError
+
+    info = state.info
+    if not (info.origin_id or info.origin_file):
+        return None
+    candidates = [Path(folder) / info.origin_file] if info.origin_file else []
+    candidates += sorted(Path(folder).glob(f"*{FILE_SUFFIX}"))
+    for path in dict.fromkeys(candidates):
+        if not path.is_file():
+            continue
+        if not info.origin_id and path.name == info.origin_file:
+            return path
+        try:
+            found = read_session(path).state.info
+        except SessionFileError:
+            continue
+        if info.origin_id and found.session_id == info.origin_id:
+            return path
+    return None
+
+
 def create_carried(
     old_path: Path,
     new_path: Path,
@@ -83,4 +111,11 @@ def create_carried(
     return session, summary
 
 
-__all__ = ["CarrySummary", "LoadedSession", "create_carried", "read_session", "read_sessions"]
+__all__ = [
+    "CarrySummary",
+    "LoadedSession",
+    "create_carried",
+    "find_origin",
+    "read_session",
+    "read_sessions",
+]
