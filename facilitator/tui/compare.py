@@ -112,7 +112,7 @@ def change_lines(cmp: Comparison) -> Text:
         if change.status == "same":
             continue
         what = {"new": "new", "gone": "gone"}.get(change.status) or "; ".join(change.changes())
-        out.append(f"\n{number:>3} ", "bold")
+        out.append(f"\n{number}. ", "bold")
         out.append(change.name, "bold")
         out.append(f": {what}")
     changed_actions = [a for a in cmp.actions if a.changed]
