@@ -205,3 +205,13 @@ def test_the_origin_survives_a_json_export_and_import(demo_pair, tmp_path: Path)
     with import_json(data, tmp_path / "copy.facilitator") as copy:
         assert copy.state.info.origin_id == state.info.origin_id
         assert copy.state.info.origin_criteria == ["trust", "follow-through"]
+
+
+def test_a_quick_read_gives_the_same_state_without_the_journal(demo_pair) -> None:
+    _, later = demo_pair
+    checked = read_session(later).state
+    with SessionFile.open(later, readonly=True, verify=False) as quick:
+        assert quick.state.snapshot() == checked.snapshot()
+        assert quick.journal == ()
+    with SessionFile.open(later, readonly=True) as full:
+        assert full.journal  # the default still reads and checks the journal

@@ -202,8 +202,10 @@ def show_compare(app, before_path: Path, after: Path | SessionState) -> None:  #
     from facilitator.store.errors import SessionFileError
 
     try:
-        before = read_session(before_path).state
-        later = after if isinstance(after, SessionState) else read_session(after).state
+        before = read_session(before_path, verify=False).state
+        later = (
+            after if isinstance(after, SessionState) else read_session(after, verify=False).state
+        )
     except SessionFileError as exc:
         app.notify(str(exc), severity="error")
         return
