@@ -300,3 +300,45 @@ def test_compare_reports_exactly_the_edits_made(data, linked: bool) -> None:
     assert cmp.has_changes == bool(added or removed or any(r.changes() for r in cmp.relationships))
     for fmt in ("md", "json", "html"):
         assert render_comparison(before, after, fmt)
+
+
+user_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s.strip())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(user_text, user_text, user_text)
+def test_any_names_and_reasons_are_carried_safely_into_every_format(name, why_a, why_b) -> None:
+    from facilitator.domain.text import TextError, clean_text
+
+    try:
+        clean_text(name, max_len=200)
+        clean_text(why_a, max_len=2000, multiline=True)
+        clean_text(why_b, max_len=2000, multiline=True)
+    except TextError:
+        return  # the domain refuses it before any comparison could see it
+    a = session()
+    rid = add_rel(a, name, closeness=3)
+    do(a, commands.rate(a, rid, "trust", 2, why_a))
+    b = later_of(a)
+    do(b, commands.edit(b, "relationship", rid, closeness=1))
+    do(b, commands.rate(b, rid, "trust", 5, why_b))
+    kept = b.relationships[rid].name
+    doc = json.loads(render_comparison(a, b, "json"))
+    (rel,) = doc["relationships"]
+    assert rel["name"] == kept and rel["movement"] == "closer"
+    (rating,) = rel["ratings"]
+    assert (rating["why_before"], rating["why_after"]) == (
+        a.rows["rating"][next(iter(a.rows["rating"]))].why,
+        b.rows["rating"][next(iter(b.rows["rating"]))].why,
+    )
+    page = render_comparison(a, b, "html")
+    body = page.split("<body>", 1)[1]
+    for text in (kept, why_a, why_b):
+        if "<" in text:
+            assert text not in body
+    markdown = render_comparison(a, b, "md")
+    assert markdown.startswith("# What changed")
