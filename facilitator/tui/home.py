@@ -96,8 +96,9 @@ class HomeScreen(Guarded, Screen[None]):
         Binding("o", "open_session", "Open"),
         Binding("r", "replay", "Replay"),
         Binding("e", "export", "Export"),
-        Binding("f", "start_from", "From earlier", tooltip="Start from an earlier session"),
-        Binding("c", "compare", "Compare", tooltip="What changed between two sessions"),
+        Binding("f", "start_from", "Follow on", tooltip="Start from an earlier session"),
+        # Not in the Footer, which has no room left at 80 columns: F1 and ctrl+p list it.
+        Binding("c", "compare", "Compare", show=False, tooltip="What changed between two sessions"),
         Binding("f5", "refresh", "Refresh", show=False),
     ]
 
