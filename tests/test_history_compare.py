@@ -312,20 +312,15 @@ user_text = st.text(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(user_text, user_text, user_text)
 def test_any_names_and_reasons_are_carried_safely_into_every_format(name, why_a, why_b) -> None:
-    from facilitator.domain.text import TextError, clean_text
-
-    try:
-        clean_text(name, max_len=200)
-        clean_text(why_a, max_len=2000, multiline=True)
-        clean_text(why_b, max_len=2000, multiline=True)
-    except TextError:
-        return  # the domain refuses it before any comparison could see it
     a = session()
-    rid = add_rel(a, name, closeness=3)
-    do(a, commands.rate(a, rid, "trust", 2, why_a))
-    b = later_of(a)
-    do(b, commands.edit(b, "relationship", rid, closeness=1))
-    do(b, commands.rate(b, rid, "trust", 5, why_b))
+    try:
+        rid = add_rel(a, name, closeness=3)
+        do(a, commands.rate(a, rid, "trust", 2, why_a))
+        b = later_of(a)
+        do(b, commands.edit(b, "relationship", rid, closeness=1))
+        do(b, commands.rate(b, rid, "trust", 5, why_b))
+    except commands.DomainError:
+        return  # the domain refuses it (say, a name of control characters only)
     kept = b.relationships[rid].name
     doc = json.loads(render_comparison(a, b, "json"))
     (rel,) = doc["relationships"]
