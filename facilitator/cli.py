@@ -74,19 +74,42 @@ def main(ctx: click.Context, sessions_dir: str | None, questions: str | None) ->
 @click.option("--area", default="", help="The neighbourhood or area the partnership serves.")
 @click.option("--date", "date", default=None, help="Workshop date, YYYY-MM-DD (default: today).")
 @click.option("--no-open", is_flag=True, help="Create the file and print its path only.")
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(dir_okay=False),
+    help="Start from an earlier session: its map, people, criteria and open actions.",
+)
 @click.pass_context
-def new(ctx: click.Context, title: str, area: str, date: str | None, no_open: bool) -> None:
+def new(
+    ctx: click.Context,
+    title: str,
+    area: str,
+    date: str | None,
+    no_open: bool,
+    from_file: str | None,
+) -> None:
     """Create a new workshop session called TITLE and open it."""
     from facilitator.domain.commands import DomainError
     from facilitator.store.sessionfile import SessionFile, session_path
 
     folder = _folder_for_writing(ctx.obj["sessions_dir"])
+    carried = None
     try:
         path = session_path(folder, title, date)
-        session = SessionFile.create(path, title=title, area=area, date=date)
+        if from_file:
+            from facilitator.history.files import create_carried
+
+            session, carried = create_carried(
+                Path(from_file), path, title=title, area=area, date=date
+            )
+        else:
+            session = SessionFile.create(path, title=title, area=area, date=date)
         session.close()
     except (DomainError, SessionFileError) as exc:
         _fail(str(exc))
+    if carried is not None:
+        click.echo(carried.sentence(), err=True)
     click.echo(str(path))
     if not no_open:
         run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
@@ -294,26 +317,36 @@ def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
     "--write",
     "write_to",
     type=click.Path(dir_okay=False),
-    help="Write the demo session to this file instead of opening it.",
+    help="Write the demo session to this file (and the one a year on beside it) instead.",
 )
 @click.pass_context
 def demo(ctx: click.Context, write_to: str | None) -> None:
-    """Open a complete made-up workshop, to see every screen, replay and export."""
+    """Open a complete made-up workshop, to see every screen, replay and export.
+
+    A second workshop a year later, carried forward from the first, sits beside it, to
+    compare the two.
+    """
     import tempfile
 
     from facilitator.demo import build_demo
+    from facilitator.demo_later import build_demo_later, later_path
 
     if write_to:
         target = Path(write_to)
         try:
+            if later_path(target).exists():  # checked first, so neither file is half-made
+                _fail(f"{later_path(target)} already exists.")
             build_demo(target).close()
+            build_demo_later(target).close()
         except SessionFileError as exc:
             _fail(str(exc))
         click.echo(str(target))
+        click.echo(str(later_path(target)))
         return
     with tempfile.TemporaryDirectory(prefix="facilitator-demo-") as folder:
         target = Path(folder) / "wrenhollow-demo.facilitator"
         build_demo(target).close()
+        build_demo_later(target).close()
         run_app(Path(folder), open_path=target, questions=ctx.obj["questions"])
 
 
@@ -328,6 +361,15 @@ def replay(ctx: click.Context, file: str) -> None:
     except SessionFileError as exc:
         _fail(str(exc))
     run_app(ctx.obj["sessions_dir"], replay_path=path)
+
+
+def _add_history_commands() -> None:
+    from facilitator.cli_history import compare_cmd
+
+    main.add_command(compare_cmd)
+
+
+_add_history_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -83,3 +83,24 @@ def test_the_walk_would_notice_a_heavy_import() -> None:
     )
     loaded = top_level(run(code)["modules"])
     assert {"sqlalchemy", "sqlmodel"} <= loaded
+
+
+def test_history_is_pure_apart_from_its_one_file_module() -> None:
+    """Comparing and carrying forward work on session states: no terminal UI, and only
+    ``facilitator.history.files`` reaches the session files."""
+    code = (
+        "import json, sys, importlib, pkgutil\n"
+        "import facilitator.history as h\n"
+        "prefix = 'facilitator.history.'\n"
+        "names = [i.name for i in pkgutil.walk_packages(h.__path__, prefix=prefix)]\n"
+        "for name in names:\n"
+        "    if name != 'facilitator.history.files':\n"
+        "        importlib.import_module(name)\n"
+        "print(json.dumps({'found': names, 'modules': sorted(sys.modules)}))\n"
+    )
+    result = run(code)
+    assert "facilitator.history.compare" in result["found"]
+    assert "facilitator.history.carry" in result["found"]
+    loaded = top_level(result["modules"])
+    assert "textual" not in loaded and "sqlalchemy" not in loaded
+    assert not any(m.startswith("facilitator.store") for m in result["modules"])

@@ -188,14 +188,14 @@ def test_the_fixture_maker_writes_the_same_session(tmp_path: Path, monkeypatch) 
 def test_version_1_upgrades_to_2_after_a_backup(v1_copy: Path, tmp_path: Path) -> None:
     """The v1 fixture, opened now, becomes the same session as the v2 fixture."""
     v2 = shutil.copy(FIXTURE.parent / "schema-v2.facilitator", tmp_path / "v2.facilitator")
-    with SessionFile.open(v2, readonly=True) as made_as_v2:
+    with SessionFile.open(v2) as made_as_v2:  # upgraded from 2 to the current version
         expected = made_as_v2.state.snapshot()
         expected_journal = [(e.kind, e.payload) for e in made_as_v2.journal]
     with SessionFile.open(v1_copy) as session:
         assert session.state.snapshot() == expected
         assert [(e.kind, e.payload) for e in session.journal] == expected_journal
         assert session.integrity_check() == ["ok"]
-    assert user_version(v1_copy) == 2
+    assert user_version(v1_copy) == store.SCHEMA_VERSION
     assert "digest" in columns(v1_copy, "event")
 
     backups = sorted((v1_copy.parent / upgrade.BACKUPS_DIRNAME).glob("*before-upgrade*"))
@@ -205,6 +205,23 @@ def test_version_1_upgrades_to_2_after_a_backup(v1_copy: Path, tmp_path: Path) -
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
     assert user_version(saved) == 1 and "digest" not in columns(saved, "event")
+
+
+def test_version_2_upgrades_to_3_with_an_id_and_no_origin(tmp_path: Path) -> None:
+    """Version 3 adds the session's id and origin; an older session has neither."""
+    v2 = shutil.copy(FIXTURE.parent / "schema-v2.facilitator", tmp_path / "v2.facilitator")
+    v3 = shutil.copy(FIXTURE.parent / "schema-v3.facilitator", tmp_path / "v3.facilitator")
+    assert "origin_id" not in columns(v2, "session_info")
+    with SessionFile.open(v2) as upgraded, SessionFile.open(v3, readonly=True) as made_as_v3:
+        info = upgraded.state.info
+        assert (info.session_id, info.origin_id, info.origin_file) == ("", "", "")
+        assert info.origin_criteria == []
+        assert made_as_v3.state.info.session_id  # new sessions get an id when created
+        assert upgraded.state.counts() == made_as_v3.state.counts()
+        assert upgraded.state.info.title == made_as_v3.state.info.title
+    assert user_version(v2) == 3
+    for column in ("session_id", "origin_id", "origin_title", "origin_date", "origin_file"):
+        assert column in columns(v2, "session_info")
 
 
 def test_the_upgraded_journal_is_chained_so_tampering_shows(v1_copy: Path) -> None:
@@ -247,10 +264,10 @@ def pretend_version(monkeypatch: pytest.MonkeyPatch, version: int, steps: dict) 
 def test_steps_run_in_order_in_one_go(v1_copy: Path, monkeypatch) -> None:
     with SessionFile.open(shutil.copy(v1_copy, v1_copy.with_name("peek.facilitator"))) as s:
         before = s.state.snapshot()
-    pretend_version(monkeypatch, 3, {**REAL_STEPS, 2: add_pronouns})
+    pretend_version(monkeypatch, 4, {**REAL_STEPS, 3: add_pronouns})
     with SessionFile.open(v1_copy) as session:
         assert session.state.snapshot() == before
-    assert user_version(v1_copy) == 3
+    assert user_version(v1_copy) == 4
     assert "pronouns" in columns(v1_copy, "participant") and "digest" in columns(v1_copy, "event")
 
 
@@ -258,30 +275,30 @@ def test_a_failing_step_leaves_the_file_as_it_was(v1_copy: Path, monkeypatch) ->
     def broken(conn: sqlite3.Connection) -> None:
         add_pronouns(conn)
         conn.execute("UPDATE participant SET pronouns = 'they'")
-        raise RuntimeError("step 2 could not finish")
+        raise RuntimeError("step 3 could not finish")
 
     before = sha256(v1_copy)
-    pretend_version(monkeypatch, 3, {**REAL_STEPS, 2: broken})
+    pretend_version(monkeypatch, 4, {**REAL_STEPS, 3: broken})
     with pytest.raises(err.UpgradeError) as caught:
         SessionFile.open(v1_copy)
     message = str(caught.value)
     assert "\n" not in message
-    assert v1_copy.name in message and "step 2 could not finish" in message
-    assert sha256(v1_copy) == before  # even the step from 1 to 2 was rolled back
+    assert v1_copy.name in message and "step 3 could not finish" in message
+    assert sha256(v1_copy) == before  # even the steps from 1 to 3 were rolled back
     assert user_version(v1_copy) == 1
     assert "pronouns" not in columns(v1_copy, "participant")
     assert "digest" not in columns(v1_copy, "event")
 
     # The file is not left locked, and opens again once the step is right.
-    monkeypatch.setattr(upgrade, "STEPS", {**REAL_STEPS, 2: add_pronouns})
+    monkeypatch.setattr(upgrade, "STEPS", {**REAL_STEPS, 3: add_pronouns})
     with SessionFile.open(v1_copy) as session:
         assert session.state.counts() == EXPECTED_COUNTS
-    assert user_version(v1_copy) == 3
+    assert user_version(v1_copy) == 4
 
 
 def test_a_missing_step_is_refused_before_anything_is_written(v1_copy: Path, monkeypatch) -> None:
     before = sha256(v1_copy)
-    pretend_version(monkeypatch, 4, {**REAL_STEPS, 2: add_pronouns})  # no step from 3 to 4
+    pretend_version(monkeypatch, 5, {**REAL_STEPS, 3: add_pronouns})  # no step from 4 to 5
     with pytest.raises(err.UpgradeError) as caught:
         SessionFile.open(v1_copy)
     assert "\n" not in str(caught.value) and v1_copy.name in str(caught.value)

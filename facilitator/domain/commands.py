@@ -49,6 +49,12 @@ _FIELD_RULES: dict[str, dict[str, Rule]] = {
         "good_relationship_id": ("ref?", "relationship"),
         "develop_relationship_id": ("ref?", "relationship"),
         "finished": ("bool",),
+        "session_id": ("text", 100, False, False),
+        "origin_id": ("text", 100, False, False),
+        "origin_title": ("text", LINE_MAX, False, False),
+        "origin_date": ("date",),
+        "origin_file": ("text", LINE_MAX, False, False),
+        "origin_criteria": ("vocabs", "criteria"),
     },
     "participant": {
         "name": ("text", NAME_MAX, False, True),

@@ -28,6 +28,14 @@ class SessionInfo:
     good_relationship_id: str | None = None
     develop_relationship_id: str | None = None
     finished: bool = False
+    # Since schema version 3: the session's own id, and the earlier session it was
+    # carried forward from (see facilitator.history.carry), if any.
+    session_id: str = ""
+    origin_id: str = ""
+    origin_title: str = ""
+    origin_date: str = ""
+    origin_file: str = ""
+    origin_criteria: list[str] = field(default_factory=list)  # offered, not chosen
 
 
 @dataclass(slots=True)

@@ -8,4 +8,4 @@ to its first frame. :mod:`facilitator.store.catalog` and
 
 FILE_SUFFIX = ".facilitator"
 APPLICATION_ID = 0x46414331  # "FAC1": marks a SQLite file as a facilitator session
-SCHEMA_VERSION = 2  # 2: the journal carries a hash chain (event.digest)
+SCHEMA_VERSION = 3  # 2: the journal carries a hash chain; 3: session id and origin

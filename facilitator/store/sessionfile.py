@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.util import LRUCache
 
 from facilitator.domain import events as ev
 from facilitator.domain.model import (
@@ -44,6 +45,10 @@ from facilitator.store.catalog import (
 )
 
 BUSY_TIMEOUT_MS = 1000
+
+# Each session file has an engine of its own, and so would compile the same reading
+# statements again; sharing them makes reading several sessions (comparing) quicker.
+_READ_STATEMENTS: Any = LRUCache(200)
 
 
 def utc_now() -> str:
@@ -171,6 +176,7 @@ class SessionFile:
         *,
         readonly: bool,
         clock: Callable[[], str] = utc_now,
+        verify: bool = True,
     ) -> None:
         self.path = path
         self.engine = engine
@@ -181,9 +187,12 @@ class SessionFile:
         self._closed = False
         with self._read() as conn:
             self.state = _load_state(conn)
-            self._journal, self._last_digest = _load_journal(conn)
+            if not verify:  # a quick read-only look at the state: no journal at all
+                self._journal, self._last_digest = [], chain.GENESIS
+            else:
+                self._journal, self._last_digest = _load_journal(conn)
         # The tables must say exactly what the journal says: a damaged row is caught here.
-        if ev.replay(self._journal).snapshot() != self.state.snapshot():
+        if verify and ev.replay(self._journal).snapshot() != self.state.snapshot():
             raise ValueError("its records do not match its journal")
         self._next_txn = max((e.txn for e in self._journal), default=0) + 1
 
@@ -224,6 +233,7 @@ class SessionFile:
                     title=title,
                     area=area,
                     date=date or dt.date.today().isoformat(),
+                    session_id=commands.new_id(),
                 )
             )
         except BaseException:
@@ -241,8 +251,13 @@ class SessionFile:
         readonly: bool = False,
         clock: Callable[[], str] = utc_now,
         backups_dir: Path | None = None,
+        verify: bool = True,
     ) -> SessionFile:
         """Open a session file, after checking it is ours, healthy and not open elsewhere.
+
+        ``verify=False`` (read-only only) reads the session's state from its tables and
+        skips its journal: no hash chain check, no replay, and an empty ``journal``. It
+        is for quick looks such as comparing two sessions.
 
         Raises a :class:`~facilitator.store.errors.SessionFileError` subclass, having
         written nothing to the file, if it is not.
@@ -273,7 +288,14 @@ class SessionFile:
                 upgrade.upgrade_file(path, info.schema_version, backups_dir=backups_dir)
             engine = make_engine(path, readonly=readonly)
             try:
-                opened = cls(path, engine, lock, readonly=readonly, clock=clock)
+                opened = cls(
+                    path,
+                    engine,
+                    lock,
+                    readonly=readonly,
+                    clock=clock,
+                    verify=verify or not readonly,
+                )
             except (DBAPIError, sqlite3.Error, ValueError) as exc:  # ValueError: bad UTF-8, JSON
                 engine.dispose()
                 damaged = err.CorruptFileError(
@@ -301,7 +323,8 @@ class SessionFile:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._mutex, self.engine.connect().execution_options(reading=True) as conn:
+        options = {"reading": True, "compiled_cache": _READ_STATEMENTS}
+        with self._mutex, self.engine.connect().execution_options(**options) as conn:
             try:
                 yield conn
             finally:

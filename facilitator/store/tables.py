@@ -1,4 +1,4 @@
-"""The session file's tables (schema version 2).
+"""The session file's tables (schema version 3).
 
 One table per entity kind of :mod:`facilitator.domain.model`, with the same field
 names, plus ``id`` and ``seq`` (the journal sequence number of the event that added
@@ -37,6 +37,15 @@ class SessionInfoRow(SQLModel, table=True):
     good_relationship_id: str | None = None
     develop_relationship_id: str | None = None
     finished: bool = False
+    # Schema version 3: the session's id and where it was carried forward from.
+    session_id: str = ""
+    origin_id: str = ""
+    origin_title: str = ""
+    origin_date: str = ""
+    origin_file: str = ""
+    origin_criteria: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
 
 
 class EntityRow(SQLModel):

@@ -39,9 +39,19 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(trigger)
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    """Version 3 gives a session an id and a record of the session it was carried from.
+
+    Older sessions get empty values, which is also what replaying their journals gives.
+    """
+    for column in ("session_id", "origin_id", "origin_title", "origin_date", "origin_file"):
+        conn.execute(f"ALTER TABLE session_info ADD COLUMN {column} VARCHAR NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE session_info ADD COLUMN origin_criteria JSON NOT NULL DEFAULT '[]'")
+
+
 # STEPS[n] turns a version-n file into a version-(n + 1) file; each schema change adds
 # a step here and keeps a fixture file tests/fixtures/schema-v<n>.facilitator for good.
-STEPS: dict[int, UpgradeStep] = {1: _v1_to_v2}
+STEPS: dict[int, UpgradeStep] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 BACKUPS_DIRNAME = ".backups"
 

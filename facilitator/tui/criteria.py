@@ -300,7 +300,8 @@ class CriteriaPane(StagePane):
         chosen = self.chosen
         if chosen != self._chosen_seen:
             self._chosen_seen = list(chosen)
-            self.marks = list(chosen)
+            # A session carried forward offers the earlier two, marked but not chosen.
+            self.marks = list(chosen) or offered_from_earlier(self.state)
         if self.view == "list":
             self._fill_list()
             self._fill_own_words()
@@ -371,6 +372,12 @@ class CriteriaPane(StagePane):
             )
             if choices[0].reason:
                 line.append(f" Why: {shorten(choices[0].reason, 200)}")
+        elif offered_from_earlier(self.state):
+            earlier = join_names([criterion_name(c) for c in offered_from_earlier(self.state)])
+            line = Text(
+                f"Not chosen yet. Last time the group chose {earlier}: they are marked, so "
+                "press c to keep them, or mark others, or press v for a dot vote."
+            )
         else:
             line = Text(
                 "Not chosen yet. Mark two with space (or their numbers) and press c, "
@@ -913,3 +920,9 @@ class CriteriaPane(StagePane):
         else:
             self._words_seen[criterion] = before
         return saved
+
+
+def offered_from_earlier(state: Any) -> list[str]:
+    """The two criteria an earlier session chose, offered to a session carried from it."""
+    earlier = [c for c in state.info.origin_criteria if c in _criteria_ids()]
+    return earlier[:2] if len(earlier) == 2 else []

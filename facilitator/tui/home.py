@@ -96,6 +96,9 @@ class HomeScreen(Guarded, Screen[None]):
         Binding("o", "open_session", "Open"),
         Binding("r", "replay", "Replay"),
         Binding("e", "export", "Export"),
+        Binding("f", "start_from", "Follow on", tooltip="Start from an earlier session"),
+        # Not in the Footer, which has no room left at 80 columns: F1 and ctrl+p list it.
+        Binding("c", "compare", "Compare", show=False, tooltip="What changed between two sessions"),
         Binding("f5", "refresh", "Refresh", show=False),
     ]
 
@@ -248,6 +251,30 @@ class HomeScreen(Guarded, Screen[None]):
             self.app.notify(chosen.problem, severity="error")
             return
         self.app.push_screen(ExportDialog(Path(chosen.path)))
+
+    def _usable(self, doing: str) -> SessionSummary | None:
+        """The highlighted session, or None (having said why) when there is none to use."""
+        chosen = self.selected()
+        if chosen is None:
+            self.app.notify(f"There is no session to {doing} yet.")
+        elif chosen.problem:
+            self.app.notify(chosen.problem, severity="error")
+            return None
+        return chosen
+
+    def action_start_from(self) -> None:
+        from facilitator.tui.history_actions import start_from_earlier
+
+        chosen = self._usable("start from")
+        if chosen is not None:
+            start_from_earlier(self.app, Path(chosen.path), chosen.title, chosen.area)
+
+    def action_compare(self) -> None:
+        from facilitator.tui.history_actions import compare_from_list
+
+        chosen = self._usable("compare")
+        if chosen is not None:
+            compare_from_list(self.app, chosen, self.sessions)
 
 
 def _when(iso: str) -> str:

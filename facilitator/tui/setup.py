@@ -65,6 +65,7 @@ class SetupPane(StagePane):
             yield venue
             yield self._input("facilitator", "Facilitator", "who is running it")
         yield Label("", id="participants-heading", classes="section-heading")
+        yield Label("", id="carried-consent", classes="section-heading", markup=False)
         table = ParticipantTable(id="participants", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Role", "Agency", "Named?", "Here?")
         yield table
@@ -124,12 +125,23 @@ class SetupPane(StagePane):
             )
         if people:
             table.move_cursor(row=min(row, len(people) - 1))
+        self._show_carried_note()
         here = sum(1 for p in people.values() if p.present)
         self.query_one("#participants-heading", Label).update(
             f"Participants: {len(people)} ({here} here)"
             if people
             else "Participants: none yet. Type a name below and press Enter."
         )
+
+    def _show_carried_note(self) -> None:
+        """In a session carried forward, a reminder to ask everyone about being named."""
+        note = self.query_one("#carried-consent", Label)
+        info = self.state.info
+        waiting = [p for p in self.state.participants.values() if not p.consent_named]
+        note.display = bool(info.origin_title and waiting)
+        if note.display:
+            note.update("Carried forward: ask everyone again if they can be named (space).")
+            note.tooltip = f"Started from {info.origin_title} ({info.origin_date})."
 
     # -- session details --------------------------------------------------------------
 

@@ -65,6 +65,13 @@ class WorkshopScreen(Guarded, Screen[None]):
         Binding("ctrl+t", "timebox", "Timebox", show=False, tooltip="Set minutes for this stage"),
         Binding("ctrl+r", "export", "Export", show=False, tooltip="Save notes, map or data"),
         Binding(
+            "f11",
+            "compare_earlier",
+            "Compare with earlier",
+            show=False,
+            tooltip="What changed since the session this one was started from",
+        ),
+        Binding(
             "ctrl+l",
             "close_session",
             "Leave",
@@ -251,6 +258,12 @@ class WorkshopScreen(Guarded, Screen[None]):
 
     def action_close_session(self) -> None:
         self.app.leave_session()
+
+    def action_compare_earlier(self) -> None:
+        from facilitator.tui.history_actions import compare_with_origin
+
+        self.drafts.flush()
+        compare_with_origin(self.app, self.session)
 
     # -- time -------------------------------------------------------------------------------
 
