@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from facilitator.domain import events as ev
+from facilitator.domain.holders import is_fragile
 from facilitator.domain.model import ENTITY_TYPES, SESSION_FIELDS, SessionState, to_dict
 from facilitator.domain.text import LINE_MAX, NAME_MAX, NOTE_MAX, TextError, clean_text
 from facilitator.domain.vocabulary import load_vocabulary
@@ -572,8 +573,7 @@ def relationship_flags(state: SessionState) -> dict[str, list[str]]:
     names = Counter(_name_key(r.name) for r in state.relationships.values())
     for rid, rel in state.relationships.items():
         found = []
-        holders = len(rel.holder_participants) + len(rel.holder_roles)
-        if holders == 1:
+        if is_fragile(rel.holder_roles, rel.holder_participants, state.participants):
             found.append("fragile: one person holds this")
         if not rel.purposes:
             found.append("no purpose recorded")
