@@ -87,13 +87,14 @@ FIELDS_MAX_HEIGHT = 20  # rows of fields before they scroll, on a tall screen
 
 
 class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
-    """A dialog with fields; ctrl+s or Enter in the last field saves, Escape cancels."""
+    """A dialog with fields; ctrl+s (or Enter, see ``enter_saves``) saves, Escape cancels."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
     ]
     heading = ""
+    enter_saves = True  # False: Enter in a box moves on, and only ctrl+s or Save saves
 
     def compose_fields(self) -> ComposeResult:  # pragma: no cover - overridden
         yield from ()
@@ -148,8 +149,12 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
         self.action_cancel()
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.enter_saves:
+            self.action_save()
+        else:  # a long form: Enter goes on to the next field
+            event.stop()
+            self.focus_next()
 
 
 def labelled(widget: Any, label: str) -> Any:

@@ -51,6 +51,8 @@ class RelationshipDialog(FormDialog):
     the facilitator leaves without saving.
     """
 
+    enter_saves = False  # a long form: Enter in the name moves on to the agency type
+
     def __init__(
         self,
         relationship_id: str,
@@ -182,7 +184,7 @@ class RelationshipDialog(FormDialog):
                 yield labelled(notes, "Notes")
             yield Static("", id="form-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Label("Space ticks · ctrl+s saves", classes="dim hint")
+                yield Label("Enter: next · Space ticks · ctrl+s saves", classes="dim hint")
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
