@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.guard import Guarded
+from facilitator.tui.ticks import TickBox
 
 
 class ConfirmDialog(Guarded, ModalScreen[bool]):
@@ -207,10 +208,10 @@ class ParticipantDialog(FormDialog):
             Input(v.get("agency", ""), id="agency", placeholder="only for agency staff"),
             "Agency (if any)",
         )
-        yield Checkbox(
+        yield TickBox(
             "Happy to be named in shared notes", v.get("consent_named", False), id="consent"
         )
-        yield Checkbox("Here today", v.get("present", True), id="present")
+        yield TickBox("Here today", v.get("present", True), id="present")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -224,8 +225,8 @@ class ParticipantDialog(FormDialog):
             "name": name,
             "role": self.query_one("#role", Select).value,
             "agency": self.query_one("#agency", Input).value,
-            "consent_named": self.query_one("#consent", Checkbox).value,
-            "present": self.query_one("#present", Checkbox).value,
+            "consent_named": self.query_one("#consent", TickBox).value,
+            "present": self.query_one("#present", TickBox).value,
         }
 
 

@@ -40,10 +40,10 @@ from facilitator.tui.focus_widgets import (
     NoteArea,
     RelationshipPicker,
     ScoreBar,
-    TickBox,
     score_bar,
 )
 from facilitator.tui.stagepane import StagePane
+from facilitator.tui.ticks import TickBox
 
 WIDE = 136  # pane width (columns) from which sections sit side by side
 

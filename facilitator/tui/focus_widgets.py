@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,10 +13,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import (
-    Checkbox,
     Input,
     Label,
     OptionList,
@@ -25,13 +22,13 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from facilitator.tui.dialogs import FormDialog, labelled
 from facilitator.tui.tables import PlainTable, plain
+from facilitator.tui.ticks import TickList
 
-TICK = "✓"
 SCORE_MAX = 5
 FULL, EMPTY = "●", "○"
 
@@ -122,7 +119,7 @@ class NoteArea(TextArea):
         self.post_message(self.Left(self))
 
 
-class Checklist(SelectionList[str]):
+class Checklist(TickList):
     """Tick boxes for terms; space or Enter ticks. Redrawn from the state after each change."""
 
     _items: list[tuple[str, str]] | None = None
@@ -160,21 +157,6 @@ class Checklist(SelectionList[str]):
             if items:
                 self.highlighted = min(highlighted or 0, len(items) - 1)
 
-    def render_line(self, y: int) -> Strip:
-        """Show a tick in ticked boxes and nothing in the others, so colour is not needed."""
-        strip = super().render_line(y)
-        segments = list(strip)
-        index = self.scroll_offset.y + y
-        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
-            return strip
-        try:
-            value = self.get_option_at_index(index).value
-        except OptionDoesNotExist:
-            return strip
-        mark = TICK if value in self._selected else " "
-        segments[1] = Segment(mark, segments[1].style)
-        return Strip(segments, strip.cell_length)
-
     @on(SelectionList.SelectionHighlighted)
     def _moved(self, event: SelectionList.SelectionHighlighted) -> None:
         event.stop()
@@ -185,14 +167,6 @@ class Checklist(SelectionList[str]):
         if self.highlighted is not None and self.option_count:
             value = self.get_option_at_index(self.highlighted).value
             self.post_message(self.Highlighted(self, value))
-
-
-class TickBox(Checkbox):
-    """A check box that shows a tick when on and an empty box when off."""
-
-    @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Textual reads
-        return TICK if self.value else " "
 
 
 class ActionTable(PlainTable):

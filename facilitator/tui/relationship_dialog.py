@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import AgencyType, load_vocabulary
 from facilitator.tui.dialogs import ConfirmDialog, FormDialog, labelled
+from facilitator.tui.ticks import TickList
 
 FIELDS = (
     "name",
@@ -142,7 +143,7 @@ class RelationshipDialog(FormDialog):
                     )
                 with Horizontal(classes="dialog-lists"):
                     yield labelled(
-                        SelectionList[str](
+                        TickList(
                             *[
                                 (t.label, t.id, t.id in (v["purposes"] or []))
                                 for t in vocab.purposes
@@ -152,7 +153,7 @@ class RelationshipDialog(FormDialog):
                         "What it is for",
                     )
                     yield labelled(
-                        SelectionList[str](
+                        TickList(
                             *[
                                 (t.label, t.id, t.id in (v["holder_roles"] or []))
                                 for t in vocab.holders
@@ -164,7 +165,7 @@ class RelationshipDialog(FormDialog):
                     if self.participants:
                         chosen = set(v["holder_participants"] or [])
                         yield labelled(
-                            SelectionList[str](
+                            TickList(
                                 *[
                                     (Text(shorten(name, 60)), pid, pid in chosen)
                                     for pid, name in self.participants
