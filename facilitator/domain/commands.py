@@ -485,12 +485,22 @@ def set_dots(
 
 
 def choose_criteria(
-    state: SessionState, criterion_ids: list[str], method: str, reason: str = ""
+    state: SessionState,
+    criterion_ids: list[str],
+    method: str,
+    reason: str = "",
+    *,
+    settled: dict[str, str] | None = None,
 ) -> list[ev.Event]:
     """Record the group's two criteria, replacing any earlier choice.
 
-    The group's own words for a criterion they keep are kept.
+    ``method`` (and ``reason``) say how the last places were filled; ``settled`` gives
+    the method of any criterion an earlier round already chose, so one that won the main
+    vote outright is recorded as chosen by the vote even when a run-off or the
+    facilitator filled the other place. The group's own words for a criterion they keep
+    are kept.
     """
+    settled = settled or {}
     if len(criterion_ids) != 2 or len(set(criterion_ids)) != 2:
         raise DomainError("Choose exactly two different criteria.")
     if method == "decision" and not clean_text(reason):
@@ -507,8 +517,8 @@ def choose_criteria(
                 "criterion_choice",
                 criterion_id=criterion,
                 position=position,
-                method=method,
-                reason=reason,
+                method=settled.get(criterion, method),
+                reason="" if criterion in settled else reason,
                 own_words=kept[1].own_words if kept else "",
             )
         )
