@@ -99,6 +99,32 @@ class ScoreBar(Widget, can_focus=True):
             self.post_message(self.Scored(self, new))
 
 
+class WhyInput(Input):
+    """A one-line reason that shows its start while nobody is typing in it.
+
+    Textual keeps the cursor (and so the view) at the end of what was put in a box, which
+    hides the start of a long reason. Away from the box the view goes back to the start,
+    and the whole reason is the box's tooltip; in the box, typing goes on at the end.
+    """
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("select_on_focus", False)  # a key typed adds to the reason
+        super().__init__(*args, **kw)
+
+    def show_start(self) -> None:
+        self.cursor_position = 0
+        self.tooltip = self.value or None
+
+    def _on_focus(self, event: Any) -> None:
+        super()._on_focus(event)
+        if self.selection.is_empty:
+            self.cursor_position = len(self.value)
+
+    def _on_blur(self, event: Any) -> None:
+        super()._on_blur(event)
+        self.show_start()
+
+
 class NoteArea(TextArea):
     """A multi-line note, saved as one change when the cursor leaves it."""
 
