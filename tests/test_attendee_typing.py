@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from facilitator.domain import conversation as cv
+from facilitator.tui.pickers import PickDialog
 from tests.test_conversation_screen import typed, workshop_file
 from tests.tui_helpers import app_on, wait_for_workshop
 
@@ -50,3 +51,25 @@ async def test_tab_completes_the_suggested_name_then_typing_on_a_list_is_kept(tm
         await pilot.pause()
         agency = cv.attendees(app.session.state, conv_id, "agency")
         assert [a.name for _, a in agency] == ["Marcus Lee"]
+
+
+async def test_typing_in_the_pick_list_finds_a_name_and_shows_what_was_typed(tmp_path):
+    path = workshop_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _who_is_here(pilot)
+        await pilot.press("enter")  # an empty box: pick from the room
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickDialog)
+        assert picker.options[0][1].startswith("Jo Bloggs")
+        await typed(pilot, "sam")
+        assert str(picker.query_one("#pick-find").render()) == "Find: sam"
+        await typed(pilot, "x")
+        assert "nothing matches" in str(picker.query_one("#pick-find").render())
+        await pilot.press("backspace")
+        await pilot.press("enter")
+        await pilot.pause()
+        conv_id = next(iter(app.session.state.conversations))
+        people = cv.attendees(app.session.state, conv_id, "partnership")
+        assert [(a.name, a.participant_id) for _, a in people] == [("Sam Okafor", "p2")]
