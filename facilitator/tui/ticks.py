@@ -35,6 +35,7 @@ def state_word(on: bool) -> str:
 class TickBox(Checkbox):
     """A check box reading ``✓ yes  label`` when on and ``  no   label`` when off."""
 
+    COMPONENT_CLASSES = Checkbox.COMPONENT_CLASSES | {"tickbox--word"}
     DEFAULT_CSS = """
     TickBox {
         & > .toggle--button { color: $foreground; background: $foreground 25%; }
@@ -57,8 +58,6 @@ class TickBox(Checkbox):
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return super().get_content_width(container, viewport) + 1 + _WORD_WIDTH
-
-    COMPONENT_CLASSES = Checkbox.COMPONENT_CLASSES | {"tickbox--word"}
 
 
 class TickList(SelectionList[str]):
@@ -85,6 +84,7 @@ class TickList(SelectionList[str]):
         self._say_count()
 
     def render_line(self, y: int) -> Strip:
+        """Textual's line, with a tick in a ticked box and nothing in an empty one."""
         strip = super().render_line(y)
         segments = list(strip)
         index = self.scroll_offset.y + y
