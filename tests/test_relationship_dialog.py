@@ -18,7 +18,7 @@ async def _open_details(pilot, rid: str = "rel06") -> RelationshipDialog:
     return dialog
 
 
-async def test_enter_in_the_name_moves_to_the_next_field_and_ctrl_s_saves(tmp_path):
+async def test_enter_moves_to_the_next_field_and_ctrl_s_or_save_saves(tmp_path):
     app = await map_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         dialog = await _open_details(pilot)
@@ -33,15 +33,20 @@ async def test_enter_in_the_name_moves_to_the_next_field_and_ctrl_s_saves(tmp_pa
         assert not isinstance(app.screen, RelationshipDialog)
         assert app.session.state.relationships["rel06"].name == "Riverside Homes X"
 
-
-async def test_the_save_button_saves(tmp_path):
-    app = await map_app(tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        dialog = await _open_details(pilot)
+        # The Save button, in view at 80x24, saves too.
+        dialog = await _open_details_again(pilot)
         await pilot.press("end", "space", "Y")
         save = dialog.query_one("#save", Button)
-        assert save.region.bottom <= 24 and save.region.width > 0  # in view at 80x24
+        assert save.region.bottom <= 24 and save.region.width > 0
         await pilot.click("#save")
         await pilot.pause()
         assert not isinstance(app.screen, RelationshipDialog)
-        assert app.session.state.relationships["rel06"].name == "Riverside Homes Y"
+        assert app.session.state.relationships["rel06"].name == "Riverside Homes X Y"
+
+
+async def _open_details_again(pilot) -> RelationshipDialog:
+    await pilot.press("d")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, RelationshipDialog)
+    return dialog
