@@ -135,7 +135,7 @@ async def test_dot_vote_with_a_tie_settled_by_a_runoff_survives_a_restart(tmp_pa
         await pilot.pause()
         choices = sorted(state.rows["criterion_choice"].values(), key=lambda x: x.position)
         assert [(x.criterion_id, x.method) for x in choices] == [
-            ("trust", "runoff"),
+            ("trust", "vote"),  # won the main vote outright
             ("respect", "runoff"),
         ]
         assert pane.incomplete() == ""
@@ -165,7 +165,8 @@ async def test_dot_vote_with_a_tie_settled_by_a_runoff_survives_a_restart(tmp_pa
         state = again.session.state
         assert state.info.current_stage == "criteria"
         assert c.chosen_criteria(state) == ["trust", "respect"]
-        assert {x.method for x in state.rows["criterion_choice"].values()} == {"runoff"}
+        methods = {x.criterion_id: x.method for x in state.rows["criterion_choice"].values()}
+        assert methods == {"trust": "vote", "respect": "runoff"}
         assert c.vote_totals(state, 1)["trust"] == 4
         assert c.vote_totals(state, 2) == {"respect": 4, "shared-goals": 2}
         pane = _pane(again)
@@ -222,9 +223,13 @@ async def test_facilitator_decision_needs_a_reason(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert c.chosen_criteria(state) == ["trust", "shared-goals"]
-        choice = next(iter(state.rows["criterion_choice"].values()))
-        assert choice.method == "decision"
-        assert choice.reason == "It came up in every story"
+        methods = {
+            x.criterion_id: (x.method, x.reason) for x in state.rows["criterion_choice"].values()
+        }
+        assert methods == {
+            "trust": ("vote", ""),  # Trust won the main vote outright
+            "shared-goals": ("decision", "It came up in every story"),
+        }
         assert "decided by the facilitator" in str(pane.query_one("#criteria-chosen").render())
         await pilot.press("ctrl+q")
 

@@ -85,7 +85,9 @@ async def test_export_dialog_writes_the_chosen_format(tmp_path):
         await wait_for_workshop(pilot)
         await pilot.press("ctrl+r")
         dialog = app.screen
-        dialog.query_one("#format").value = "svg"
+        formats = dialog.query_one("#formats")
+        formats.deselect_all()
+        formats.select("svg")
         await pilot.pause()
         target = dialog.query_one("#target").value
         assert target.endswith("exports/2026-03-14-spring-mapping-workshop.svg")

@@ -71,8 +71,9 @@ async def test_help_and_palette_name_each_stage_key_once_and_rightly(demo_path):
         assert rows["F2"] == "Go to Setup: Getting set up"
         assert rows["F4"].startswith("Go to Stage 1:")
         assert rows["F8"] == "Go to Notes"
-        keys = [key for key, _ in app.screen.key_rows]
-        assert len(keys) == len(set(keys)), keys
+        for rows in app.screen.sections.values():  # stage, everywhere, editing
+            keys = [key for key, _ in rows]
+            assert len(keys) == len(set(keys)), keys
         await pilot.press("escape")
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         assert "Go to Stage 2: One good relationship" in commands

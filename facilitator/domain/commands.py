@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from facilitator.domain import events as ev
+from facilitator.domain.holders import is_fragile
 from facilitator.domain.model import ENTITY_TYPES, SESSION_FIELDS, SessionState, to_dict
 from facilitator.domain.text import LINE_MAX, NAME_MAX, NOTE_MAX, TextError, clean_text
 from facilitator.domain.vocabulary import load_vocabulary
@@ -501,12 +502,22 @@ def set_dots(
 
 
 def choose_criteria(
-    state: SessionState, criterion_ids: list[str], method: str, reason: str = ""
+    state: SessionState,
+    criterion_ids: list[str],
+    method: str,
+    reason: str = "",
+    *,
+    settled: dict[str, str] | None = None,
 ) -> list[ev.Event]:
     """Record the group's two criteria, replacing any earlier choice.
 
-    The group's own words for a criterion they keep are kept.
+    ``method`` (and ``reason``) say how the last places were filled; ``settled`` gives
+    the method of any criterion an earlier round already chose, so one that won the main
+    vote outright is recorded as chosen by the vote even when a run-off or the
+    facilitator filled the other place. The group's own words for a criterion they keep
+    are kept.
     """
+    settled = settled or {}
     if len(criterion_ids) != 2 or len(set(criterion_ids)) != 2:
         raise DomainError("Choose exactly two different criteria.")
     if method == "decision" and not clean_text(reason):
@@ -523,8 +534,8 @@ def choose_criteria(
                 "criterion_choice",
                 criterion_id=criterion,
                 position=position,
-                method=method,
-                reason=reason,
+                method=settled.get(criterion, method),
+                reason="" if criterion in settled else reason,
                 own_words=kept[1].own_words if kept else "",
             )
         )
@@ -589,8 +600,7 @@ def relationship_flags(state: SessionState) -> dict[str, list[str]]:
     names = Counter(_name_key(r.name) for r in state.relationships.values())
     for rid, rel in state.relationships.items():
         found = []
-        holders = len(rel.holder_participants) + len(rel.holder_roles)
-        if holders == 1:
+        if is_fragile(rel.holder_roles, rel.holder_participants, state.participants):
             found.append("fragile: one person holds this")
         if not rel.purposes:
             found.append("no purpose recorded")

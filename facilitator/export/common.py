@@ -170,12 +170,19 @@ def holder_names(state: SessionState, rel_holders: Iterable[str]) -> list[str]:
 
 
 def holder_descriptions(state: SessionState, role_ids: Iterable[str], pids: Iterable[str]) -> str:
-    """Who holds a relationship, in words: roles first, then people (named with consent)."""
-    parts = [text.lower() for text in labels("holders", role_ids)]
-    for pid in pids:
-        person = state.participants.get(pid)
+    """Who holds a relationship, in words: roles first, then people (named with consent).
+
+    A role ticked beside a person who has it is that person, so it is said once, with
+    them: "chair, Ann (resident member)", not "resident member, chair, Ann".
+    """
+    role_ids, people = list(role_ids), [state.participants.get(pid) for pid in pids]
+    theirs = {p.role for p in people if p is not None}
+    parts = [label("holders", rid).lower() for rid in role_ids if rid not in theirs]
+    for person in people:
         if person is not None:
-            parts.append(person_name(person))
+            said = person.consent_named and person.role in role_ids
+            role = f" ({label('holders', person.role).lower()})" if said else ""
+            parts.append(person_name(person) + role)
     return ", ".join(parts)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from facilitator.domain.holders import holder_count
 from facilitator.domain.model import SessionState
 from facilitator.export import common as c
 
@@ -105,7 +106,8 @@ def to_graphml(state: SessionState) -> str:
         data(edge, "edge", "closeness", rel.closeness)
         data(edge, "edge", "purposes", ",".join(rel.purposes))
         data(edge, "edge", "holders", ", ".join(holders))
-        data(edge, "edge", "holder_count", len(rel.holder_roles) + len(rel.holder_participants))
+        count = holder_count(rel.holder_roles, rel.holder_participants, state.participants)
+        data(edge, "edge", "holder_count", count)
         data(edge, "edge", "effort", rel.effort)
         data(edge, "edge", "stage", c.stage_of(state, rid))
         for cid in criteria:

@@ -36,6 +36,7 @@ from facilitator.domain.model import to_dict
 from facilitator.domain.questions import QuestionBank
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import load_vocabulary
+from facilitator.tui.attendees import AttendeeInput, AttendeeList
 from facilitator.tui.conversation_dialogs import (
     ActionDialog,
     AgencyDialog,
@@ -205,10 +206,10 @@ class ConversationPane(StagePane):
                 with Horizontal(id="attendee-row"):
                     for side in conv_rules.SIDES:
                         with Vertical(classes="attendee-side"):
-                            people = ItemList(id=f"attendees-{side}", classes="attendee-list")
+                            people = AttendeeList(id=f"attendees-{side}", classes="attendee-list")
                             people.border_title = SIDE_TITLES[side]
                             yield people
-                            add = Input(
+                            add = AttendeeInput(
                                 id=f"attendee-{side}",
                                 placeholder="Type a name, or Enter to pick"
                                 if side == "partnership"

@@ -364,14 +364,16 @@ class CriteriaPane(StagePane):
 
         if len(chosen) == 2:
             choices = sorted(self.state.rows["criterion_choice"].values(), key=lambda c: c.position)
-            how = METHOD_WORDS.get(choices[0].method, choices[0].method)
+            last = choices[-1]  # how the choice was settled (one may have won outright)
+            how = METHOD_WORDS.get(last.method, last.method)
             line = Text.assemble(
                 ("Chosen: ", "bold"),
                 (join_names([criterion_name(c) for c in chosen]), "bold"),
                 f" ({how}).",
             )
-            if choices[0].reason:
-                line.append(f" Why: {shorten(choices[0].reason, 200)}")
+            reason = next((c.reason for c in choices if c.reason), "")
+            if reason:
+                line.append(f" Why: {shorten(reason, 200)}")
         elif offered_from_earlier(self.state):
             earlier = join_names([criterion_name(c) for c in offered_from_earlier(self.state)])
             line = Text(
@@ -742,18 +744,29 @@ class CriteriaPane(StagePane):
 
     # -- choosing, with a warning about ratings -------------------------------------------
 
-    def choose(self, criteria: list[str], method: str, reason: str = "") -> None:
-        """Record the group's two, after a warning if ratings would stop counting."""
+    def choose(
+        self,
+        criteria: list[str],
+        method: str,
+        reason: str = "",
+        settled: dict[str, str] | None = None,
+    ) -> None:
+        """Record the group's two, after a warning if ratings would stop counting.
+
+        ``settled`` names the criteria an earlier round chose, with how (see
+        ``commands.choose_criteria``).
+        """
+        settled = settled or {}
         choices = sorted(self.state.rows["criterion_choice"].values(), key=lambda c: c.position)
-        if (
-            [c.criterion_id for c in choices] == criteria
-            and choices[0].method == method
-            and choices[0].reason == reason.strip()
-        ):
+        wanted = [
+            (cid, settled.get(cid, method), "" if cid in settled else reason.strip())
+            for cid in criteria
+        ]
+        if [(c.criterion_id, c.method, c.reason) for c in choices] == wanted:
             self.app.notify("Those two are already the group's choice.")
             return
         try:
-            events = commands.choose_criteria(self.state, criteria, method, reason)
+            events = commands.choose_criteria(self.state, criteria, method, reason, settled=settled)
         except commands.DomainError as exc:
             self.app.notify(str(exc), severity="warning")
             return
@@ -830,20 +843,21 @@ class CriteriaPane(StagePane):
 
     def action_accept_vote(self) -> None:
         first, second = self._results()
+        settled = dict.fromkeys(first.chosen, "vote")  # won the main vote outright
         if self.round_no == 1:
             criteria, method = list(first.chosen), "vote"
         else:
             criteria, method = list(first.chosen) + list(second.chosen), "runoff"
         left = self._dots_left(self.round_no)
         if not left:
-            self.choose(criteria, method)
+            self.choose(criteria, method, settled=settled)
             return
         who = join_names([shorten(name, 20) for name, _ in left])
         verb = "has" if len(left) == 1 else "have"
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.choose(criteria, method)
+                self.choose(criteria, method, settled=settled)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -855,16 +869,20 @@ class CriteriaPane(StagePane):
 
     def action_decide(self) -> None:
         first, second = self._results()
+        settled = dict.fromkeys(first.chosen, "vote")
         if self.round_no == 1:
             already, result = list(first.chosen), first
         else:
             already, result = list(first.chosen) + list(second.chosen), second
+            settled.update(dict.fromkeys(second.chosen, "runoff"))
         if not result.tied:
             return
 
         def done(values: dict | None) -> None:
             if values:
-                self.choose(already + values["criteria"], "decision", values["reason"])
+                self.choose(
+                    already + values["criteria"], "decision", values["reason"], settled=settled
+                )
 
         self.app.push_screen(DecisionDialog(list(result.tied), result.places_left, already), done)
 

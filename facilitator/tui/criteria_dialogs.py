@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Static
 
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.dialogs import FormDialog, labelled
+from facilitator.tui.ticks import TickList
 
 
 def criterion_name(criterion_id: str) -> str:
@@ -54,9 +55,7 @@ class DecisionDialog(FormDialog):
             markup=False,
         )
         yield labelled(
-            SelectionList[str](
-                *[(criterion_name(c), c) for c in self.tied], id="decision-criteria"
-            ),
+            TickList(*[(criterion_name(c), c) for c in self.tied], id="decision-criteria"),
             "The group goes with",
         )
         yield labelled(
@@ -65,10 +64,10 @@ class DecisionDialog(FormDialog):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#decision-criteria", SelectionList).focus()
+        self.query_one("#decision-criteria", TickList).focus()
 
     def values(self) -> dict[str, Any] | None:
-        picked = list(self.query_one("#decision-criteria", SelectionList).selected)
+        picked = list(self.query_one("#decision-criteria", TickList).selected)
         reason = self.query_one("#decision-reason", Input).value.strip()
         if len(picked) != self.places:
             need = "one" if self.places == 1 else "two"

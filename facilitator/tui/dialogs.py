@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.guard import Guarded
+from facilitator.tui.ticks import TickBox
 
 
 class ConfirmDialog(Guarded, ModalScreen[bool]):
@@ -87,7 +88,7 @@ FIELDS_MAX_HEIGHT = 20  # rows of fields before they scroll, on a tall screen
 
 
 class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
-    """A dialog with fields; ctrl+s or Enter in the last field saves, Escape cancels."""
+    """A dialog with fields; ctrl+s (or Enter, see ``enter_saves``) saves, Escape cancels."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -95,6 +96,7 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
     ]
     heading = ""
     save_label = "Save"  # the button that takes the values
+    enter_saves = True  # False: Enter in a box moves on, and only ctrl+s or Save saves
 
     def compose_fields(self) -> ComposeResult:  # pragma: no cover - overridden
         yield from ()
@@ -149,8 +151,12 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
         self.action_cancel()
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.enter_saves:
+            self.action_save()
+        else:  # a long form: Enter goes on to the next field
+            event.stop()
+            self.focus_next()
 
 
 def labelled(widget: Any, label: str) -> Any:
@@ -203,10 +209,10 @@ class ParticipantDialog(FormDialog):
             Input(v.get("agency", ""), id="agency", placeholder="only for agency staff"),
             "Agency (if any)",
         )
-        yield Checkbox(
+        yield TickBox(
             "Happy to be named in shared notes", v.get("consent_named", False), id="consent"
         )
-        yield Checkbox("Here today", v.get("present", True), id="present")
+        yield TickBox("Here today", v.get("present", True), id="present")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -220,8 +226,8 @@ class ParticipantDialog(FormDialog):
             "name": name,
             "role": self.query_one("#role", Select).value,
             "agency": self.query_one("#agency", Input).value,
-            "consent_named": self.query_one("#consent", Checkbox).value,
-            "present": self.query_one("#present", Checkbox).value,
+            "consent_named": self.query_one("#consent", TickBox).value,
+            "present": self.query_one("#present", TickBox).value,
         }
 
 

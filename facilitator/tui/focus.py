@@ -40,10 +40,11 @@ from facilitator.tui.focus_widgets import (
     NoteArea,
     RelationshipPicker,
     ScoreBar,
-    TickBox,
+    WhyInput,
     score_bar,
 )
 from facilitator.tui.stagepane import StagePane
+from facilitator.tui.ticks import TickBox
 
 WIDE = 136  # pane width (columns) from which sections sit side by side
 
@@ -124,7 +125,7 @@ class FocusPane(StagePane):
                             yield Static("", id=f"criterion-label-{pos}", classes="criterion-label")
                             with Horizontal(classes="rating-row"):
                                 yield labelled(ScoreBar(id=f"score-{pos}"), "Score 1–5")
-                                why = Input(
+                                why = WhyInput(
                                     id=f"why-{pos}",
                                     classes="why",
                                     placeholder="why this score? then Enter",
@@ -606,6 +607,8 @@ def sync_text(widget: Input | TextArea, value: str, *, force: bool = False) -> N
             else:
                 widget.text = value
     widget._from_state = value
+    if isinstance(widget, WhyInput) and not widget.has_focus:
+        widget.show_start()
 
 
 class GoodRelationshipPane(FocusPane):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rich.segment import Segment
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,10 +13,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import (
-    Checkbox,
     Input,
     Label,
     OptionList,
@@ -25,13 +22,13 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from facilitator.tui.dialogs import FormDialog, labelled
 from facilitator.tui.tables import PlainTable, plain
+from facilitator.tui.ticks import TickList
 
-TICK = "✓"
 SCORE_MAX = 5
 FULL, EMPTY = "●", "○"
 
@@ -102,6 +99,32 @@ class ScoreBar(Widget, can_focus=True):
             self.post_message(self.Scored(self, new))
 
 
+class WhyInput(Input):
+    """A one-line reason that shows its start while nobody is typing in it.
+
+    Textual keeps the cursor (and so the view) at the end of what was put in a box, which
+    hides the start of a long reason. Away from the box the view goes back to the start,
+    and the whole reason is the box's tooltip; in the box, typing goes on at the end.
+    """
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("select_on_focus", False)  # a key typed adds to the reason
+        super().__init__(*args, **kw)
+
+    def show_start(self) -> None:
+        self.cursor_position = 0
+        self.tooltip = self.value or None
+
+    def _on_focus(self, event: Any) -> None:
+        super()._on_focus(event)
+        if self.selection.is_empty:
+            self.cursor_position = len(self.value)
+
+    def _on_blur(self, event: Any) -> None:
+        super()._on_blur(event)
+        self.show_start()
+
+
 class NoteArea(TextArea):
     """A multi-line note, saved as one change when the cursor leaves it."""
 
@@ -122,7 +145,7 @@ class NoteArea(TextArea):
         self.post_message(self.Left(self))
 
 
-class Checklist(SelectionList[str]):
+class Checklist(TickList):
     """Tick boxes for terms; space or Enter ticks. Redrawn from the state after each change."""
 
     _items: list[tuple[str, str]] | None = None
@@ -160,21 +183,6 @@ class Checklist(SelectionList[str]):
             if items:
                 self.highlighted = min(highlighted or 0, len(items) - 1)
 
-    def render_line(self, y: int) -> Strip:
-        """Show a tick in ticked boxes and nothing in the others, so colour is not needed."""
-        strip = super().render_line(y)
-        segments = list(strip)
-        index = self.scroll_offset.y + y
-        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
-            return strip
-        try:
-            value = self.get_option_at_index(index).value
-        except OptionDoesNotExist:
-            return strip
-        mark = TICK if value in self._selected else " "
-        segments[1] = Segment(mark, segments[1].style)
-        return Strip(segments, strip.cell_length)
-
     @on(SelectionList.SelectionHighlighted)
     def _moved(self, event: SelectionList.SelectionHighlighted) -> None:
         event.stop()
@@ -185,14 +193,6 @@ class Checklist(SelectionList[str]):
         if self.highlighted is not None and self.option_count:
             value = self.get_option_at_index(self.highlighted).value
             self.post_message(self.Highlighted(self, value))
-
-
-class TickBox(Checkbox):
-    """A check box that shows a tick when on and an empty box when off."""
-
-    @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Textual reads
-        return TICK if self.value else " "
 
 
 class ActionTable(PlainTable):

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import AgencyType, load_vocabulary
 from facilitator.tui.dialogs import ConfirmDialog, FormDialog, labelled
+from facilitator.tui.ticks import TickList
 
 FIELDS = (
     "name",
@@ -50,6 +51,8 @@ class RelationshipDialog(FormDialog):
     Dismisses with the edited field values (the caller saves them), or ``None`` when
     the facilitator leaves without saving.
     """
+
+    enter_saves = False  # a long form: Enter in the name moves on to the agency type
 
     def __init__(
         self,
@@ -140,7 +143,7 @@ class RelationshipDialog(FormDialog):
                     )
                 with Horizontal(classes="dialog-lists"):
                     yield labelled(
-                        SelectionList[str](
+                        TickList(
                             *[
                                 (t.label, t.id, t.id in (v["purposes"] or []))
                                 for t in vocab.purposes
@@ -150,7 +153,7 @@ class RelationshipDialog(FormDialog):
                         "What it is for",
                     )
                     yield labelled(
-                        SelectionList[str](
+                        TickList(
                             *[
                                 (t.label, t.id, t.id in (v["holder_roles"] or []))
                                 for t in vocab.holders
@@ -162,7 +165,7 @@ class RelationshipDialog(FormDialog):
                     if self.participants:
                         chosen = set(v["holder_participants"] or [])
                         yield labelled(
-                            SelectionList[str](
+                            TickList(
                                 *[
                                     (Text(shorten(name, 60)), pid, pid in chosen)
                                     for pid, name in self.participants
@@ -182,7 +185,7 @@ class RelationshipDialog(FormDialog):
                 yield labelled(notes, "Notes")
             yield Static("", id="form-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Label("Space ticks · ctrl+s saves", classes="dim hint")
+                yield Label("Enter: next · Space ticks · ctrl+s saves", classes="dim hint")
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 

@@ -22,6 +22,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from facilitator.domain import commands
+from facilitator.domain.holders import holder_count
 from facilitator.domain.model import Relationship, to_dict
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import load_vocabulary
@@ -428,7 +429,7 @@ class RelationshipsPane(StagePane):
             rel.closeness or 9,
             -len(found),
             -len(rel.purposes),
-            -(len(rel.holder_roles) + len(rel.holder_participants)),
+            -holder_count(rel.holder_roles, rel.holder_participants, self.state.participants),
             states.index(rel.state) if rel.state in states else len(states),
         )
         haystack = " ".join(

@@ -78,11 +78,11 @@ class SetupPane(StagePane):
             add.draft_key = "setup.new-participant"
             yield add
             role = Select(
-                [(t.short or t.label, t.id) for t in vocab.roles],
+                [(t.label, t.id) for t in vocab.roles],  # named as in the participant dialog
                 allow_blank=False,
                 value="resident-member",
                 id="new-role",
-                classes="narrow",
+                classes="role",
             )
             role.border_title = "Role"
             yield role
