@@ -517,8 +517,9 @@ class CriteriaPane(StagePane):
             dots = self.state.info.dots_per_person
             heading = Text.assemble(
                 ("Dot vote", "bold"),
-                f": {dots} {'dot' if dots == 1 else 'dots'} each for the {here} people "
-                f"here. Type 0-{min(dots, 9)} in a cell, or + and -. e: dots each.",
+                # One line at 80 columns: "e" is said where the dots are, not left over.
+                f": {dots} {'dot' if dots == 1 else 'dots'} each (e to change) for {here} "
+                f"{'person' if here == 1 else 'people'} here. Type 0-{min(dots, 9)}, + or -.",
             )
         else:
             places = "the two places" if first.places_left == 2 else "second place"
