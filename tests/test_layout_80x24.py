@@ -10,13 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, SelectionList, Static
+from textual.widgets import Footer, Input, Select, SelectionList, Static
+from textual.widgets._footer import FooterKey
 
 import facilitator.tui.conversation as conversation_module
 import facilitator.tui.workshop as workshop_module
 from facilitator.demo import build_demo
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.tui.footer import FittedFooter, FooterItem, SpacedKey, choose_keys
+from facilitator.tui.footer import FooterItem, choose_keys
 from facilitator.tui.relationship_map import RelationshipMap
 from tests.test_conversation_screen import conversation_file, resume_first
 from tests.tui_helpers import app_on, new_session_file, screen_text, wait_for_workshop
@@ -108,8 +109,8 @@ def test_snapshot_80x24(name, snap_compare, demo, tmp_path):
 
 def footer_problems(app) -> list[str]:
     """Keys that run past the edge or under the palette key; empty when all fit."""
-    footer = app.screen.query_one(FittedFooter)
-    shown = [k for k in footer.query(SpacedKey) if k.display]
+    footer = app.screen.query_one(Footer)
+    shown = [k for k in footer.query(FooterKey) if k.display]
     palette = [k for k in shown if k.has_class("-command-palette")]
     right = palette[0].region.x if palette else footer.region.right
     problems = []
@@ -122,7 +123,7 @@ def footer_problems(app) -> list[str]:
 
 
 def footer_words(app) -> str:
-    return " ".join(k.description for k in app.screen.query(SpacedKey) if k.display)
+    return " ".join(k.description for k in app.screen.query(FooterKey) if k.display)
 
 
 FOOTER_SCREENS = {
