@@ -17,7 +17,7 @@ import facilitator.tui.conversation as conversation_module
 import facilitator.tui.workshop as workshop_module
 from facilitator.demo import build_demo
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.tui.footer import FooterItem, choose_keys
+from facilitator.tui.footer import FittedFooter, FooterItem, choose_keys
 from facilitator.tui.relationship_map import RelationshipMap
 from tests.test_conversation_screen import conversation_file, resume_first
 from tests.tui_helpers import app_on, new_session_file, screen_text, wait_for_workshop
@@ -324,3 +324,40 @@ async def test_a_message_stays_low_when_the_box_is_at_the_top(demo):
         for toast in toasts:
             assert not toast.region.overlaps(box.region)
             assert toast.region.y > SIZE[1] // 2
+
+
+class _Busy(Static, can_focus=True):
+    BINDINGS = [
+        (key, f"note('{key}')", word)
+        for key, word in zip(
+            "abcdefg", ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Fox", "Golf"], strict=True
+        )
+    ]
+
+    def action_note(self, key: str) -> None:
+        pass
+
+
+class _Keeps(_Busy):
+    FOOTER_FIRST = {"note('g')"}
+
+
+@pytest.mark.parametrize("widget", [_Busy, _Keeps])
+async def test_a_widget_can_keep_one_of_its_keys_in_a_narrow_footer(widget):
+    from textual.app import App
+
+    class Small(App):
+        def compose(self):
+            yield widget("busy")
+            yield FittedFooter()
+
+        def on_mount(self):
+            self.query_one(widget).focus()
+
+    app = Small()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await settle(pilot)
+        assert footer_problems(app) == []
+        words = footer_words(app).split()
+        assert "Alpha" in words and len(words) < 8  # not all of them fit in 40 columns
+        assert ("Golf" in words) == (widget is _Keeps)

@@ -8,6 +8,9 @@ way back out of wherever the facilitator is); then the keys of the focused widge
 the stage (the ones a facilitator needs now); then the workshop's own keys (undo,
 stages); then the rest of the app's (quit). The command palette key keeps its place on
 the right: it finds every action by name.
+
+A widget or pane can name actions of its own that must show whatever else is left out:
+``FOOTER_FIRST = {"action_name", ...}`` on its class.
 """
 
 from __future__ import annotations
@@ -92,6 +95,8 @@ class FittedFooter(Footer):
 
     def _rank(self, namespace: object, binding: Binding) -> int:
         if binding.action == "help" or "escape" in binding.key.split(","):
+            return 0
+        if binding.action in getattr(namespace, "FOOTER_FIRST", ()):
             return 0
         if not binding.description:
             return 4
