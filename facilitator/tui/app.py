@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
@@ -26,6 +26,7 @@ from facilitator.store.catalog import ensure_sessions_dir
 from facilitator.store.errors import SessionFileError
 from facilitator.tui.guard import Guarded, raising, report_failure
 from facilitator.tui.home import EarlyListing, HomeScreen
+from facilitator.tui.toasts import place_toasts
 
 STOP_GRACE_SECONDS = 3.0  # after a stop signal, how long the app has to close by itself
 
@@ -116,8 +117,16 @@ class FacilitatorApp(Guarded, App[None]):
 
     def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
         """A notification. Unlike Textual's default, square brackets are shown as typed:
-        messages often quote people's words (a name, a title), never markup."""
+        messages often quote people's words (a name, a title), never markup.
+        It shows where it cannot cover the box being typed in."""
+        with contextlib.suppress(ScreenStackError):
+            place_toasts(self.screen)
         super().notify(message, markup=markup, **kwargs)
+
+    def on_descendant_focus(self) -> None:
+        """Toasts already showing move out of the way of a newly focused box."""
+        with contextlib.suppress(ScreenStackError):
+            place_toasts(self.screen)
 
     # -- start and stop ---------------------------------------------------------------------
 

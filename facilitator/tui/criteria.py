@@ -335,6 +335,9 @@ class CriteriaPane(StagePane):
         fixed = sum(w for _, w in columns) + 2 * (len(columns) + 1) + 1
         desc_w = max(12, width - fixed)
         columns.insert(3, ("What it means", desc_w))
+        # Until two are chosen (and their own-words boxes need the room) every
+        # description is shown whole, on two lines where one is too short.
+        wrap = len(chosen) < 2
         rows = []
         for number, term in enumerate(vocab.criteria, start=1):
             is_chosen = term.id in chosen
@@ -345,12 +348,12 @@ class CriteriaPane(StagePane):
                     labels[term.id] + (" ★" if is_chosen else ""),
                     style="bold" if is_chosen else "",
                 ),
-                Text(shorten(term.description, desc_w)),
+                Text(term.description if wrap else shorten(term.description, desc_w)),
             ]
             if totals:
                 cells.append(Text(str(totals.get(term.id, 0) or "·"), justify="right"))
             rows.append(cells)
-        shape = (tuple(columns), rows)
+        shape = (tuple(columns), rows, wrap)
         if shape != self._list_shape:
             self._list_shape = shape
             row = table.cursor_row
@@ -358,8 +361,11 @@ class CriteriaPane(StagePane):
             for title, w in columns:
                 table.add_column(title, width=w)
             for term, cells in zip(vocab.criteria, rows, strict=True):
-                table.add_row(*cells, key=term.id)
+                table.add_row(*cells, key=term.id, height=None if wrap else 1)
             table.move_cursor(row=max(0, row), animate=False)
+            table.set_class(wrap, "-wrapped")
+            # The line under the table repeats a description only when the table cuts it.
+            self.query_one("#criteria-detail").display = not wrap
         self._show_detail(table.cursor_row)
 
         if len(chosen) == 2:
@@ -526,8 +532,9 @@ class CriteriaPane(StagePane):
             dots = self.state.info.dots_per_person
             heading = Text.assemble(
                 ("Dot vote", "bold"),
-                f": {dots} {'dot' if dots == 1 else 'dots'} each for the {here} people "
-                f"here. Type 0-{min(dots, 9)} in a cell, or + and -. e: dots each.",
+                # One line at 80 columns: "e" is said where the dots are, not left over.
+                f": {dots} {'dot' if dots == 1 else 'dots'} each (e to change) for {here} "
+                f"{'person' if here == 1 else 'people'} here. Type 0-{min(dots, 9)}, + or -.",
             )
         else:
             places = "the two places" if first.places_left == 2 else "second place"

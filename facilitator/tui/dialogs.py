@@ -85,6 +85,7 @@ class MessageDialog(Guarded, ModalScreen[None]):
 
 
 FIELDS_MAX_HEIGHT = 20  # rows of fields before they scroll, on a tall screen
+SHORT_SCREEN = 32  # fewer rows than this: dialogs drop their blank rows
 
 
 class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
@@ -115,10 +116,16 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
         return {}
 
     def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT_SCREEN, "-short")
         self.call_after_refresh(self._fit_fields)
 
     def _fit_fields(self) -> None:
-        """Let the fields scroll, rather than push Save and Cancel off a short screen."""
+        """Let the fields scroll, rather than push Save and Cancel off a short screen.
+
+        On a short screen (24 rows) the dialog also loses its blank rows and its buttons
+        take one row each (the ``-short`` rules in app.tcss), so that a form of five
+        boxed fields still shows every one of them whole.
+        """
         dialog = self.query_one(".dialog")
         fields = self.query_one(".form-fields")
         limit = int(self.size.height * 0.9)  # the dialog's own max-height
@@ -132,7 +139,12 @@ class FormDialog(Guarded, ModalScreen[dict[str, Any] | None]):
             fields.styles.max_height = room
 
     def show_error(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(message)
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        if error.has_class("-shown") != bool(message):
+            # The line takes no room until there is something to say.
+            error.set_class(bool(message), "-shown")
+            self.call_after_refresh(self._fit_fields)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

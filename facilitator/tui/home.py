@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.store.catalog import (
@@ -20,6 +20,7 @@ from facilitator.store.catalog import (
     ensure_sessions_dir,
     list_sessions,
 )
+from facilitator.tui.footer import FittedFooter
 from facilitator.tui.guard import Guarded
 
 STAGE_SHORT = dict(
@@ -125,7 +126,7 @@ class HomeScreen(Guarded, Screen[None]):
         yield SessionList(*options, id="sessions")
         yield Static(EMPTY_HINT, id="empty-hint", markup=False)
         yield Static("", id="session-detail", markup=False)
-        yield Footer()
+        yield FittedFooter()
 
     def folder_label(self) -> str:
         return f"Sessions folder: {self.sessions_dir}"

@@ -48,6 +48,9 @@ ZOOMS = (1.0, 1.5, 2.0, 3.0, 4.0)
 NAME_WIDTHS = (28, 20, 14, 10)
 """Widths tried for a name beside its marker, longest first (capped on small maps)."""
 
+SHORT_NAME_WIDTHS = (7, 5)
+"""Widths tried last, on a crowded map: the start of a name says more than none at all."""
+
 # What each painted cell is, so the widget can style it.
 RING = "ring"
 RING_NUMBER = "ring-number"
@@ -377,6 +380,7 @@ def layout_map(
         # Shorter names on a small map leave room for more of them.
         top = max(10, width // 3)
         name_widths = [w for w in NAME_WIDTHS if w <= top] or [NAME_WIDTHS[-1]]
+        name_widths += [w for w in SHORT_NAME_WIDTHS if w < min(name_widths)]
     sector_text = dict(sectors if sectors is not None else sector_labels())
     order = [k for k in sector_text if k != NO_TYPE]
     cx, cy = (width - 1) / 2, (height - 1) / 2

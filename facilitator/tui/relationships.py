@@ -365,6 +365,33 @@ class RelationshipsPane(StagePane):
             return
         keylist.scroll_to_highlight()
 
+    def _uses_and_holders(self, rel: Relationship) -> tuple[list[str], list[str], list[str]]:
+        """Short names of its purposes and holder roles, and the people who hold it."""
+        vocab = load_vocabulary()
+        purposes = [
+            vocab.get("purposes", p).short for p in rel.purposes if p in vocab.ids("purposes")
+        ]
+        holders = [
+            vocab.get("holders", h).short for h in rel.holder_roles if h in vocab.ids("holders")
+        ]
+        people = [
+            self.state.participants[p].name
+            for p in rel.holder_participants
+            if p in self.state.participants
+        ]
+        return purposes, holders, people
+
+    def _table_details(self, rel: Relationship) -> Text:
+        """The selected row's purposes, holders and state: the columns 80 columns hide."""
+        purposes, holders, people = self._uses_and_holders(rel)
+        text = Text()
+        text.append("For: ", style="bold")
+        text.append(", ".join(purposes) or "none yet")
+        text.append(" · Held by: ", style="bold")
+        text.append(", ".join(holders + people) or "no one yet")
+        text.append(f" · {load_vocabulary().label('relationship_states', rel.state)}")
+        return text
+
     def _row(self, rid: str, rel: Relationship) -> tuple[tuple[Any, ...], tuple[Any, ...], str]:
         """(cells, sort keys, text to filter on) for one relationship."""
         vocab = load_vocabulary()
@@ -387,17 +414,7 @@ class RelationshipsPane(StagePane):
             kind = Text(term.symbol, style=self._kind_style(term.id))
             kind.append(f" {term.short}", style="")
             kind_label = term.label
-        purposes = [
-            vocab.get("purposes", p).short for p in rel.purposes if p in vocab.ids("purposes")
-        ]
-        holders = [
-            vocab.get("holders", h).short for h in rel.holder_roles if h in vocab.ids("holders")
-        ]
-        people = [
-            self.state.participants[p].name
-            for p in rel.holder_participants
-            if p in self.state.participants
-        ]
+        purposes, holders, people = self._uses_and_holders(rel)
         state_label = vocab.label("relationship_states", rel.state)
         found = self.flags.get(rid, [])
         flag_text = Text()
@@ -497,9 +514,15 @@ class RelationshipsPane(StagePane):
             sel = Text(f"▶ {entry.number} ", style="bold")
             sel.append_text(self._symbol(entry))
             sel.append(f" {fit_cells(entry.name, 40)}", style="bold")
-            found = self.flags.get(self.selected, [])
-            if found:
-                sel.append(f" ! {'; '.join(found)}", style="bold")
+            if self.showing_table:
+                # The row itself shows the name; what the table's right-hand columns
+                # hold is said here, so it never takes scrolling to see.
+                sel = Text(f"▶ {entry.number} ", style="bold")
+                sel.append_text(self._table_details(rels[self.selected]))
+            else:
+                found = self.flags.get(self.selected, [])
+                if found:
+                    sel.append(f" ! {'; '.join(found)}", style="bold")
             text = sel
         text.no_wrap, text.overflow = True, "ellipsis"
         content = Text.assemble(text, "\n", counts)

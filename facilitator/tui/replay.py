@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from facilitator.domain import conversation as conv_rules
 from facilitator.domain.events import describe
@@ -113,7 +113,7 @@ class ReplayScreen(WorkshopScreen):
 
     def compose(self):  # type: ignore[override]
         for widget in super().compose():
-            if widget.__class__.__name__ == "Footer":
+            if isinstance(widget, Footer):
                 record = ReplayConversation(id="replay-conversation")
                 record.display = False
                 yield record

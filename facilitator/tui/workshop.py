@@ -12,13 +12,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Input, TextArea
+from textual.widgets import ContentSwitcher, Input, TextArea
 
 from facilitator.domain import commands
 from facilitator.domain.events import Event, describe
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.store.errors import SessionFileError
 from facilitator.tui.drafts import DraftKeeper, put_back
+from facilitator.tui.footer import FittedFooter
 from facilitator.tui.guard import Guarded
 from facilitator.tui.stagebar import STAGE_KEYS, StageBar
 from facilitator.tui.stagepane import StagePane
@@ -110,7 +111,7 @@ class WorkshopScreen(Guarded, Screen[None]):
         # Only the current stage is built now; the others when first visited.
         with ContentSwitcher(initial=current, id="stages"):
             yield make_pane(current)
-        yield Footer()
+        yield FittedFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.session.path.name
