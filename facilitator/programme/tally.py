@@ -1,0 +1,502 @@
+"""The programme's tallies: what many areas' sessions hold, counted.
+
+Pure functions of session states: :class:`ProgrammeTally` takes one session at a time and
+keeps counters only, so a roll-up of thousands of sessions needs no more memory than one.
+Rows that are one per session or one per fragile relationship are not kept: they go to
+``on_row`` as they are made (the CSV writer puts them straight into their files).
+
+Anonymised by default: an area becomes ``Area 1``, ``Area 2``… in the order the sessions
+are read (the same area, the same number), a session's title is left out, and a fragile
+relationship's agency and holder are named as the anonymised export names them. With
+``named=True`` areas, titles and agencies keep their names, and people are named only if
+they agreed to be (as in every export).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from facilitator.domain.commands import relationship_flags
+from facilitator.domain.model import SessionState
+from facilitator.export import common as c
+
+STAGES = (
+    "setup",
+    "criteria",
+    "all-relationships",
+    "good-relationship",
+    "to-develop",
+    "conversation",
+    "notes",
+)
+NOT_RECORDED = "(not recorded)"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the roll-up: its columns and its rows (dicts keyed by column)."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: list[dict[str, object]]
+
+
+STREAMED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sessions": (
+        "area",
+        "title",
+        "date",
+        "stage_reached",
+        "finished",
+        "participants",
+        "relationships",
+        "fragile",
+        "actions",
+        "actions_done",
+        "minutes",
+    ),
+    "fragile_relationships": (
+        "area",
+        "agency",
+        "agency_type",
+        "agency_type_label",
+        "held_by",
+        "closeness",
+        "rel_type_label",
+    ),
+}
+"""Tables written one row at a time, as sessions are read (never held in memory)."""
+
+RowSink = Callable[[str, dict[str, object]], None]
+
+
+@dataclass
+class _StageTime:
+    sessions: int = 0
+    seconds: int = 0
+    least: int | None = None
+    most: int = 0
+    timeboxed: int = 0
+
+    def add(self, seconds: int, timebox: int | None) -> None:
+        self.sessions += 1
+        self.seconds += seconds
+        self.least = seconds if self.least is None else min(self.least, seconds)
+        self.most = max(self.most, seconds)
+        if timebox:
+            self.timeboxed += 1
+
+
+@dataclass
+class ProgrammeTally:
+    """Counters over every session added; :meth:`tables` gives the roll-up's tables."""
+
+    named: bool = False
+    on_row: RowSink | None = None
+    sessions: int = 0
+    relationships: int = 0
+    areas: dict[str, str] = field(default_factory=dict)
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    agency_types: Counter = field(default_factory=Counter)
+    agency_type_areas: Counter = field(default_factory=Counter)
+    agency_subtypes: Counter = field(default_factory=Counter)
+    holder_roles: Counter = field(default_factory=Counter)
+    holder_people: Counter = field(default_factory=Counter)
+    holder_counts: Counter = field(default_factory=Counter)
+    purposes: Counter = field(default_factory=Counter)
+    purpose_counts: Counter = field(default_factory=Counter)
+    rel_types: Counter = field(default_factory=Counter)
+    closeness: Counter = field(default_factory=Counter)
+    rel_states: Counter = field(default_factory=Counter)
+    criteria_chosen: Counter = field(default_factory=Counter)
+    criteria_positions: Counter = field(default_factory=Counter)
+    criteria_methods: Counter = field(default_factory=Counter)
+    rating_sums: Counter = field(default_factory=Counter)
+    rating_counts: Counter = field(default_factory=Counter)
+    fragile_by_type: Counter = field(default_factory=Counter)
+    fragile_holders: Counter = field(default_factory=Counter)
+    actions: Counter = field(default_factory=Counter)
+    actions_reviewed: Counter = field(default_factory=Counter)
+    stage_times: dict[str, _StageTime] = field(default_factory=dict)
+
+    # -- adding ---------------------------------------------------------------------------
+
+    def area_label(self, area: str) -> str:
+        """The area as the roll-up shows it: its name, or ``Area N`` when anonymised."""
+        key = " ".join(area.casefold().split())
+        if self.named:
+            return area.strip() or NOT_RECORDED
+        if key not in self.areas:
+            self.areas[key] = f"Area {len(self.areas) + 1}"
+        return self.areas[key]
+
+    def add_unreadable(self, source: str, problem: str) -> None:
+        """A file that could not be read: listed in the report, never counted."""
+        self.unread.append((source, problem))
+
+    def add(self, state: SessionState) -> None:
+        """Count one session."""
+        self.sessions += 1
+        area = self.area_label(state.info.area)
+        flags = relationship_flags(state)
+        fragile_ids = [
+            rid for rid, found in flags.items() if any(f.startswith("fragile") for f in found)
+        ]
+        self._relationships(state, fragile_ids)
+        self._criteria(state)
+        actions_done = self._actions(state)
+        minutes = self._stage_times(state)
+        if fragile_ids:
+            self._fragile_rows(state, area, fragile_ids)
+        self._emit(
+            "sessions",
+            {
+                "area": area,
+                "title": state.info.title if self.named else "",
+                "date": state.info.date,
+                "stage_reached": c.label("stages", state.info.current_stage),
+                "finished": "yes" if state.info.finished else "no",
+                "participants": len(state.participants),
+                "relationships": len(state.relationships),
+                "fragile": len(fragile_ids),
+                "actions": len(state.rows["action"]),
+                "actions_done": actions_done,
+                "minutes": minutes,
+            },
+        )
+
+    def _emit(self, table: str, row: dict[str, object]) -> None:
+        if self.on_row is not None:
+            self.on_row(table, row)
+
+    def _relationships(self, state: SessionState, fragile_ids: list[str]) -> None:
+        seen_types = set()
+        fragile = set(fragile_ids)
+        for rid, rel in state.relationships.items():
+            self.relationships += 1
+            kind = rel.agency_type or ""
+            seen_types.add(kind)
+            self.agency_types[kind] += 1
+            if rel.agency_subtype:
+                self.agency_subtypes[(kind, rel.agency_subtype)] += 1
+            for holder in rel.holder_roles:
+                self.holder_roles[holder] += 1
+            for pid in rel.holder_participants:
+                person = state.participants.get(pid)
+                self.holder_people[person.role if person else ""] += 1
+            self.holder_counts[min(len(rel.holder_roles) + len(rel.holder_participants), 3)] += 1
+            for purpose in rel.purposes:
+                self.purposes[purpose] += 1
+            self.purpose_counts[min(len(rel.purposes), 3)] += 1
+            self.rel_types[rel.rel_type or ""] += 1
+            self.closeness[rel.closeness] += 1
+            self.rel_states[rel.state] += 1
+            self.fragile_by_type[(kind, rid in fragile)] += 1
+        for kind in seen_types:
+            self.agency_type_areas[kind] += 1
+
+    def _criteria(self, state: SessionState) -> None:
+        for choice in state.rows["criterion_choice"].values():
+            self.criteria_chosen[choice.criterion_id] += 1
+            self.criteria_positions[(choice.criterion_id, choice.position)] += 1
+            self.criteria_methods[(choice.criterion_id, choice.method)] += 1
+        for rating in state.rows["rating"].values():
+            if rating.score is not None:
+                self.rating_sums[rating.criterion_id] += rating.score
+                self.rating_counts[rating.criterion_id] += 1
+
+    def _actions(self, state: SessionState) -> int:
+        reviewed = {review.action_id for review in state.rows["action_review"].values()}
+        done = 0
+        for aid, action in state.rows["action"].items():
+            self.actions[action.status] += 1
+            if aid in reviewed:
+                self.actions_reviewed[action.status] += 1
+            done += action.status == "done"
+        return done
+
+    def _stage_times(self, state: SessionState) -> int:
+        total = 0
+        for stage, timing in state.rows["stage_time"].items():
+            if timing.spent_seconds or timing.timebox_minutes:
+                self.stage_times.setdefault(stage, _StageTime()).add(
+                    timing.spent_seconds, timing.timebox_minutes
+                )
+                total += timing.spent_seconds
+        return round(total / 60)
+
+    def _fragile_rows(self, state: SessionState, area: str, fragile_ids: list[str]) -> None:
+        shown = state
+        if not self.named:
+            from facilitator.export.anonymise import anonymise
+
+            shown = anonymise(_map_only(state))
+        for rid in fragile_ids:
+            rel = shown.relationships[rid]
+            holder = c.holder_descriptions(shown, rel.holder_roles, rel.holder_participants)
+            self.fragile_holders[_holder_key(state, rid)] += 1
+            self._emit(
+                "fragile_relationships",
+                {
+                    "area": area,
+                    "agency": rel.name,
+                    "agency_type": rel.agency_type or "",
+                    "agency_type_label": c.label("agency_types", rel.agency_type, NOT_RECORDED),
+                    "held_by": holder,
+                    "closeness": rel.closeness if rel.closeness is not None else "",
+                    "rel_type_label": c.label("relationship_types", rel.rel_type, NOT_RECORDED),
+                },
+            )
+
+    # -- the tables -----------------------------------------------------------------------
+
+    def tables(self) -> list[Table]:
+        """Every counted table, in the order the report shows them."""
+        return [
+            self._agency_types(),
+            self._agency_subtypes(),
+            self._holders(),
+            self._counted(
+                "holders_per_relationship",
+                "How many hold each relationship",
+                "holders",
+                self.holder_counts,
+                {0: "nobody recorded", 1: "one (fragile)", 2: "two", 3: "three or more"},
+                order=(0, 1, 2, 3),
+            ),
+            self._vocab_table("purposes", "Purposes", "purposes", self.purposes),
+            self._counted(
+                "purposes_per_relationship",
+                "How many purposes each relationship serves",
+                "purposes",
+                self.purpose_counts,
+                {0: "none recorded", 1: "one", 2: "two", 3: "three or more"},
+                order=(0, 1, 2, 3),
+            ),
+            self._vocab_table(
+                "relationship_types", "Relationship types", "relationship_types", self.rel_types
+            ),
+            self._closeness(),
+            self._vocab_table(
+                "relationship_states",
+                "Where relationships stand",
+                "relationship_states",
+                self.rel_states,
+            ),
+            self._criteria_table(),
+            self._fragile_table(),
+            self._fragile_holders_table(),
+            self._actions_table(),
+            self._stage_time_table(),
+        ]
+
+    def _vocab_table(self, name: str, title: str, kind: str, counts: Counter) -> Table:
+        order = [t.id for t in c.vocab().terms(kind)]
+        ids = [i for i in order if counts[i]] + sorted(k for k in counts if k not in order)
+        rows = [
+            {"id": i, "label": c.label(kind, i or None, NOT_RECORDED), "relationships": counts[i]}
+            for i in ids
+        ]
+        return Table(name, title, ("id", "label", "relationships"), rows)
+
+    def _counted(
+        self, name: str, title: str, what: str, counts: Counter, words: dict, order: tuple
+    ) -> Table:
+        rows = [{what: words[k], "relationships": counts[k]} for k in order]
+        return Table(name, title, (what, "relationships"), rows)
+
+    def _agency_types(self) -> Table:
+        table = self._vocab_table(
+            "agency_types", "Agencies by type", "agency_types", self.agency_types
+        )
+        for row in table.rows:
+            row["areas"] = self.agency_type_areas[row["id"]]
+        return Table(table.name, table.title, (*table.columns, "areas"), table.rows)
+
+    def _agency_subtypes(self) -> Table:
+        rows = []
+        for kind in [t.id for t in c.vocab().terms("agency_types")] + [""]:
+            subs = sorted((s, n) for (k, s), n in self.agency_subtypes.items() if k == kind)
+            for sub, count in subs:
+                rows.append(
+                    {
+                        "agency_type": kind,
+                        "agency_type_label": c.label("agency_types", kind or None, NOT_RECORDED),
+                        "subtype": sub,
+                        "subtype_label": c.subtype_label(kind or None, sub),
+                        "relationships": count,
+                    }
+                )
+        columns = ("agency_type", "agency_type_label", "subtype", "subtype_label", "relationships")
+        return Table("agency_subtypes", "Agencies by more precise type", columns, rows)
+
+    def _holders(self) -> Table:
+        rows = []
+        order = [t.id for t in c.vocab().terms("holders")]
+        for holder in [h for h in order if self.holder_roles[h]] + sorted(
+            h for h in self.holder_roles if h not in order
+        ):
+            rows.append(
+                {
+                    "holder": "group",
+                    "id": holder,
+                    "label": c.label("holders", holder),
+                    "relationships": self.holder_roles[holder],
+                }
+            )
+        roles = [t.id for t in c.vocab().terms("roles")]
+        for role in [r for r in roles if self.holder_people[r]] + sorted(
+            r for r in self.holder_people if r not in roles
+        ):
+            rows.append(
+                {
+                    "holder": "person",
+                    "id": role,
+                    "label": f"A participant: {c.label('roles', role or None, NOT_RECORDED)}",
+                    "relationships": self.holder_people[role],
+                }
+            )
+        return Table(
+            "holders",
+            "Who holds the relationships",
+            ("holder", "id", "label", "relationships"),
+            rows,
+        )
+
+    def _closeness(self) -> Table:
+        rows = []
+        for ring in sorted(k for k in self.closeness if k is not None) + [None]:
+            if ring is None and not self.closeness[None]:
+                continue
+            rows.append(
+                {
+                    "ring": "" if ring is None else ring,
+                    "label": c.label(
+                        "closeness", None if ring is None else str(ring), NOT_RECORDED
+                    ),
+                    "relationships": self.closeness[ring],
+                }
+            )
+        return Table("closeness", "How close", ("ring", "label", "relationships"), rows)
+
+    def _criteria_table(self) -> Table:
+        methods = ("direct", "vote", "runoff", "decision")
+        rows = []
+        order = [t.id for t in c.vocab().terms("criteria")]
+        for crit in order + sorted(k for k in self.criteria_chosen if k not in order):
+            ratings = self.rating_counts[crit]
+            row: dict[str, object] = {
+                "id": crit,
+                "label": c.label("criteria", crit),
+                "sessions": self.criteria_chosen[crit],
+                "first": self.criteria_positions[(crit, 1)],
+                "second": self.criteria_positions[(crit, 2)],
+            }
+            for method in methods:
+                row[f"by_{method}"] = self.criteria_methods[(crit, method)]
+            row["ratings"] = ratings
+            row["mean_rating"] = f"{self.rating_sums[crit] / ratings:.1f}" if ratings else ""
+            rows.append(row)
+        columns = (
+            ("id", "label", "sessions", "first", "second")
+            + tuple(f"by_{m}" for m in methods)
+            + ("ratings", "mean_rating")
+        )
+        return Table("criteria", "Criteria chosen", columns, rows)
+
+    def _fragile_table(self) -> Table:
+        rows = []
+        kinds = [t.id for t in c.vocab().terms("agency_types")]
+        present = {k for k, _ in self.fragile_by_type}
+        for kind in [k for k in kinds if k in present] + sorted(present - set(kinds)):
+            fragile = self.fragile_by_type[(kind, True)]
+            total = fragile + self.fragile_by_type[(kind, False)]
+            rows.append(
+                {
+                    "agency_type": kind,
+                    "label": c.label("agency_types", kind or None, NOT_RECORDED),
+                    "relationships": total,
+                    "fragile": fragile,
+                    "fragile_percent": round(100 * fragile / total) if total else 0,
+                }
+            )
+        columns = ("agency_type", "label", "relationships", "fragile", "fragile_percent")
+        return Table("fragile", "Fragile relationships (one holder) by agency type", columns, rows)
+
+    def _fragile_holders_table(self) -> Table:
+        rows = [
+            {"held_by": label, "fragile": count}
+            for label, count in sorted(self.fragile_holders.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        return Table(
+            "fragile_holders", "Who alone holds the fragile ones", ("held_by", "fragile"), rows
+        )
+
+    def _actions_table(self) -> Table:
+        order = [t.id for t in c.vocab().terms("action_statuses")]
+        rows = [
+            {
+                "status": status,
+                "label": c.label("action_statuses", status),
+                "actions": self.actions[status],
+                "looked_back_on": self.actions_reviewed[status],
+            }
+            for status in order + sorted(s for s in self.actions if s not in order)
+        ]
+        return Table(
+            "actions",
+            "Actions agreed, by where they stand",
+            ("status", "label", "actions", "looked_back_on"),
+            rows,
+        )
+
+    def _stage_time_table(self) -> Table:
+        rows = []
+        for stage in list(STAGES) + sorted(s for s in self.stage_times if s not in STAGES):
+            timing = self.stage_times.get(stage)
+            if timing is None:
+                continue
+            rows.append(
+                {
+                    "stage": stage,
+                    "label": c.label("stages", stage),
+                    "sessions": timing.sessions,
+                    "total_minutes": round(timing.seconds / 60),
+                    "mean_minutes": round(timing.seconds / 60 / timing.sessions, 1),
+                    "least_minutes": round((timing.least or 0) / 60),
+                    "most_minutes": round(timing.most / 60),
+                    "timeboxed": timing.timeboxed,
+                }
+            )
+        columns = (
+            "stage",
+            "label",
+            "sessions",
+            "total_minutes",
+            "mean_minutes",
+            "least_minutes",
+            "most_minutes",
+            "timeboxed",
+        )
+        return Table("stage_time", "Time per stage", columns, rows)
+
+
+def _map_only(state: SessionState) -> SessionState:
+    """The session with only what the fragile rows show: faster to anonymise."""
+    out = SessionState(info=state.info)
+    out.rows["participant"] = state.rows["participant"]
+    out.rows["relationship"] = state.rows["relationship"]
+    return out
+
+
+def _holder_key(state: SessionState, rid: str) -> str:
+    """Who alone holds a relationship, as a kind of holder (never a name)."""
+    rel = state.relationships[rid]
+    if rel.holder_roles:
+        return c.label("holders", rel.holder_roles[0])
+    person = state.participants.get(rel.holder_participants[0])
+    role = c.label("roles", person.role if person else None, NOT_RECORDED)
+    return f"A participant: {role}"
