@@ -331,5 +331,10 @@ def replay(ctx: click.Context, file: str) -> None:
     run_app(ctx.obj["sessions_dir"], replay_path=path)
 
 
+from facilitator.cli_programme import push, rollup  # noqa: E402
+
+main.add_command(rollup)
+main.add_command(push)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

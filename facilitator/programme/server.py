@@ -1,0 +1,250 @@
+"""A shared PostgreSQL database of sessions, for an organisation with many facilitators.
+
+Each session pushed gets a schema of its own holding the very tables of a session file
+(:mod:`facilitator.store.tables`: the same SQLModel tables, the journal included; typing
+drafts stay on the laptop). One more table, ``facilitator_session``, lists the sessions:
+the session's id (the digest of its journal's first entry, which never changes), its
+schema, and its journal's latest digest and length.
+
+Pushing is idempotent: a session already there with the same journal is left alone; one
+whose journal has grown since is replaced by the newer copy, in one transaction; an
+older copy, or one whose journal has gone another way, changes nothing. PostgreSQL is an
+optional extra (``pip install 'facilitator[server]'``, which brings psycopg 3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from facilitator.programme.loader import SessionRecord, Unreadable
+from facilitator.store import tables as t
+
+SERVER_EXTRA = "pip install 'facilitator[server]'"
+
+registry_metadata = MetaData()  # kept apart from the session file's own tables
+REGISTRY = Table(
+    "facilitator_session",
+    registry_metadata,
+    Column("session_id", String, primary_key=True),
+    Column("schema_name", String, nullable=False, unique=True),
+    Column("title", String, nullable=False, default=""),
+    Column("area", String, nullable=False, default=""),
+    Column("date", String, nullable=False, default=""),
+    Column("journal_digest", String, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("pushed_at", String, nullable=False),
+    schema="public",  # named, so that a session's schema_translate_map never moves it
+)
+
+_PUSHED = {"session_info", "event", *(model.__tablename__ for model in t.ENTITY_TABLES.values())}
+SESSION_TABLES = [table for table in t.metadata.sorted_tables if table.name in _PUSHED]
+"""The session file's tables that are copied, parents before children."""
+
+_LOCK_KEY = 0x46414331  # one advisory lock for every push: pushes are rare and quick
+
+
+class ServerError(Exception):
+    """The database could not be used; ``str()`` is one line that never holds a password."""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    session_id: str
+    status: str  # added | updated | unchanged | newer-there
+    events: int
+    events_before: int = 0
+
+
+# -- connecting ---------------------------------------------------------------------------
+
+
+def parse_url(url: str) -> URL:
+    """The address of a PostgreSQL database, for the psycopg driver; ServerError if not one."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise ServerError(
+            "that is not a database address; give one like postgresql://user@host/database."
+        ) from None
+    if parsed.get_backend_name() != "postgresql" and parsed.drivername != "postgres":
+        raise ServerError(
+            f"only PostgreSQL databases are supported (postgresql://…), not {parsed.drivername}."
+        )
+    if not parsed.database:
+        raise ServerError("the address names no database: add /DATABASE at its end.")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def shown(url: URL) -> str:
+    """The address as it may be printed: the password, if any, hidden."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def _scrub(message: str, url: URL) -> str:
+    text_ = " ".join(message.split())
+    if url.password:
+        text_ = text_.replace(str(url.password), "***")
+    return text_
+
+
+def connect(url: str) -> tuple[Engine, URL]:
+    """An engine on the database, tried once; ServerError saying why it cannot be reached."""
+    parsed = parse_url(url)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise ServerError(f"PostgreSQL needs the server extra: {SERVER_EXTRA}") from None
+    from sqlalchemy import create_engine
+
+    engine = create_engine(parsed, connect_args={"connect_timeout": 5}, pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (DBAPIError, SQLAlchemyError) as exc:
+        engine.dispose()
+        raise ServerError(
+            f"cannot reach the database at {shown(parsed)} ({_reason(exc, parsed)})."
+        ) from None
+    return engine, parsed
+
+
+def _reason(exc: BaseException, url: URL) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line for line in str(orig).splitlines() if line.strip()]
+    return _scrub(lines[0] if lines else type(orig).__name__, url)
+
+
+def schema_for(session_id: str) -> str:
+    return f"session_{session_id[:24]}"
+
+
+def _in_schema(conn: Connection, schema: str) -> Connection:
+    return conn.execution_options(schema_translate_map={None: schema})
+
+
+# -- pushing ------------------------------------------------------------------------------
+
+
+def push(path: Path, url: str) -> PushResult:
+    """Copy the session file at ``path`` into the database at ``url`` (see the module)."""
+    from facilitator.programme.loader import open_verified
+
+    engine, parsed = connect(url)
+    try:
+        with open_verified(path) as session, session.engine.connect() as source:
+            rows = {
+                table.name: source.execute(select(table)).mappings().all()
+                for table in SESSION_TABLES
+            }
+        events = rows["event"]
+        if not events:
+            raise ServerError(f"{Path(path).name} has an empty journal; nothing to push.")
+        digests = [e["digest"] for e in sorted(events, key=lambda e: e["seq"])]
+        info = rows["session_info"][0] if rows["session_info"] else {}
+        try:
+            with engine.begin() as conn:
+                return _push_rows(conn, rows, digests, info)
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise ServerError(
+                f"the database at {shown(parsed)} refused the session ({_reason(exc, parsed)}); "
+                "nothing changed there."
+            ) from None
+    finally:
+        engine.dispose()
+
+
+def _push_rows(conn: Connection, rows: dict[str, Any], digests: list[str], info: Any) -> PushResult:
+    session_id, digest = digests[0], digests[-1]
+    schema = schema_for(session_id)
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    registry_metadata.create_all(conn, checkfirst=True)
+    there = conn.execute(select(REGISTRY).where(REGISTRY.c.session_id == session_id)).first()
+    before = 0
+    if there is not None:
+        before = there.events
+        if there.journal_digest == digest:
+            return PushResult(session_id, "unchanged", len(digests), before)
+        grew = before <= len(digests) and digests[before - 1] == there.journal_digest
+        if not grew:
+            theirs = _digest_at(conn, schema, len(digests))
+            if theirs == digest:
+                return PushResult(session_id, "newer-there", len(digests), before)
+            raise ServerError(
+                "this session's journal and the one in the database part ways (was one of "
+                "them changed from a copy?); nothing changed there."
+            )
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(REGISTRY.delete().where(REGISTRY.c.session_id == session_id))
+    conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    target = _in_schema(conn, schema)
+    t.metadata.create_all(target, tables=SESSION_TABLES, checkfirst=False)
+    for table in SESSION_TABLES:
+        if rows[table.name]:
+            target.execute(insert(table), [dict(r) for r in rows[table.name]])
+    conn.execute(
+        insert(REGISTRY).values(
+            session_id=session_id,
+            schema_name=schema,
+            title=info.get("title", ""),
+            area=info.get("area", ""),
+            date=info.get("date", ""),
+            journal_digest=digest,
+            events=len(digests),
+            pushed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+    )
+    return PushResult(session_id, "updated" if there is not None else "added", len(digests), before)
+
+
+def _digest_at(conn: Connection, schema: str, count: int) -> str | None:
+    """The digest of the database copy's ``count``-th journal entry, if it has that many."""
+    event = t.EventRow.__table__
+    query = select(event.c.digest).order_by(event.c.seq).offset(count - 1).limit(1)
+    return _in_schema(conn, schema).execute(query).scalar()
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read_database(url: str) -> Iterator[SessionRecord | Unreadable]:
+    """Every session in the database, one at a time, as the roll-up reads files."""
+    from facilitator.store.sessionfile import _load_state
+
+    engine, parsed = connect(url)
+    try:
+        with engine.connect() as conn:
+            if not engine.dialect.has_table(conn, REGISTRY.name, schema="public"):
+                return
+            listed = conn.execute(
+                select(
+                    REGISTRY.c.session_id,
+                    REGISTRY.c.schema_name,
+                    REGISTRY.c.journal_digest,
+                    REGISTRY.c.events,
+                ).order_by(REGISTRY.c.area, REGISTRY.c.date, REGISTRY.c.session_id)
+            ).all()
+            conn.rollback()
+            for session_id, schema, digest, events in listed:
+                source = f"session {session_id[:12]} in {shown(parsed)}"
+                try:
+                    state = _load_state(_in_schema(conn, schema))
+                except (DBAPIError, SQLAlchemyError, ValueError, TypeError) as exc:
+                    yield Unreadable(source, f"{source} cannot be read ({_reason(exc, parsed)}).")
+                    continue
+                finally:
+                    conn.rollback()  # one short transaction (one snapshot) per session
+                yield SessionRecord(source, state, session_id, digest, events)
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise ServerError(
+            f"reading the database at {shown(parsed)} failed ({_reason(exc, parsed)})."
+        ) from None
+    finally:
+        engine.dispose()
