@@ -24,6 +24,13 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select,
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
+from facilitator.domain.model import (
+    ENTITY_TYPES,
+    SESSION_FIELDS,
+    SessionInfo,
+    SessionState,
+    entity_fields,
+)
 from facilitator.programme.loader import SessionRecord, Unreadable
 from facilitator.store import tables as t
 
@@ -135,30 +142,34 @@ def _in_schema(conn: Connection, schema: str) -> Connection:
 
 def push(path: Path, url: str) -> PushResult:
     """Copy the session file at ``path`` into the database at ``url`` (see the module)."""
-    from facilitator.programme.loader import open_verified
-
     engine, parsed = connect(url)
     try:
-        with open_verified(path) as session, session.engine.connect() as source:
-            rows = {
-                table.name: source.execute(select(table)).mappings().all()
-                for table in SESSION_TABLES
-            }
-        events = rows["event"]
-        if not events:
-            raise ServerError(f"{Path(path).name} has an empty journal; nothing to push.")
-        digests = [e["digest"] for e in sorted(events, key=lambda e: e["seq"])]
-        info = rows["session_info"][0] if rows["session_info"] else {}
-        try:
-            with engine.begin() as conn:
-                return _push_rows(conn, rows, digests, info)
-        except (DBAPIError, SQLAlchemyError) as exc:
-            raise ServerError(
-                f"the database at {shown(parsed)} refused the session ({_reason(exc, parsed)}); "
-                "nothing changed there."
-            ) from None
+        return push_with(engine, parsed, path)
     finally:
         engine.dispose()
+
+
+def push_with(engine: Engine, url: URL, path: Path) -> PushResult:
+    """:func:`push` on an engine already connected (to push many sessions in a row)."""
+    from facilitator.programme.loader import open_verified
+
+    with open_verified(path) as session, session.engine.connect() as source:
+        rows = {
+            table.name: source.execute(select(table)).mappings().all() for table in SESSION_TABLES
+        }
+    events = rows["event"]
+    if not events:
+        raise ServerError(f"{Path(path).name} has an empty journal; nothing to push.")
+    digests = [e["digest"] for e in sorted(events, key=lambda e: e["seq"])]
+    info = rows["session_info"][0] if rows["session_info"] else {}
+    try:
+        with engine.begin() as conn:
+            return _push_rows(conn, rows, digests, info)
+    except (DBAPIError, SQLAlchemyError) as exc:
+        raise ServerError(
+            f"the database at {shown(url)} refused the session ({_reason(exc, url)}); "
+            "nothing changed there."
+        ) from None
 
 
 def _push_rows(conn: Connection, rows: dict[str, Any], digests: list[str], info: Any) -> PushResult:
@@ -214,10 +225,35 @@ def _digest_at(conn: Connection, schema: str, count: int) -> str | None:
 # -- reading ------------------------------------------------------------------------------
 
 
+def _whole_session_sql(schema: str) -> str:
+    """One query giving a whole session as one JSON document (one round trip a session)."""
+    parts = [f"'session_info', (SELECT row_to_json(i) FROM \"{schema}\".session_info i)"]
+    for kind, model in t.ENTITY_TABLES.items():
+        name = model.__tablename__
+        parts.append(
+            f"'{kind}', (SELECT coalesce(json_agg(r ORDER BY r.seq), '[]'::json) "
+            f'FROM "{schema}".{name} r)'
+        )
+    return f"SELECT json_build_object({', '.join(parts)})"
+
+
+def _state_from(document: dict[str, Any]) -> SessionState:
+    state = SessionState()
+    info = document["session_info"]
+    if info is None:
+        raise ValueError("its session details are missing")
+    state.info = SessionInfo(**{name: info[name] for name in SESSION_FIELDS})
+    for kind in t.ENTITY_TABLES:
+        cls = ENTITY_TYPES[kind]
+        names = entity_fields(kind)
+        rows = state.rows[kind]
+        for row in document[kind]:
+            rows[row["id"]] = cls(**{name: row[name] for name in names})
+    return state
+
+
 def read_database(url: str) -> Iterator[SessionRecord | Unreadable]:
     """Every session in the database, one at a time, as the roll-up reads files."""
-    from facilitator.store.sessionfile import _load_state
-
     engine, parsed = connect(url)
     try:
         with engine.connect() as conn:
@@ -235,8 +271,9 @@ def read_database(url: str) -> Iterator[SessionRecord | Unreadable]:
             for session_id, schema, digest, events in listed:
                 source = f"session {session_id[:12]} in {shown(parsed)}"
                 try:
-                    state = _load_state(_in_schema(conn, schema))
-                except (DBAPIError, SQLAlchemyError, ValueError, TypeError) as exc:
+                    document = conn.execute(text(_whole_session_sql(schema))).scalar()
+                    state = _state_from(document)
+                except (DBAPIError, SQLAlchemyError, ValueError, TypeError, KeyError) as exc:
                     yield Unreadable(source, f"{source} cannot be read ({_reason(exc, parsed)}).")
                     continue
                 finally:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from facilitator.domain.commands import relationship_flags
-from facilitator.domain.model import SessionState
+from facilitator.domain.model import Relationship, SessionState
 from facilitator.export import common as c
 
 STAGES = (
@@ -229,23 +229,24 @@ class ProgrammeTally:
         return round(total / 60)
 
     def _fragile_rows(self, state: SessionState, area: str, fragile_ids: list[str]) -> None:
-        shown = state
-        if not self.named:
-            from facilitator.export.anonymise import anonymise
-
-            shown = anonymise(_map_only(state))
+        names = None if self.named else agency_aliases(state)
         for rid in fragile_ids:
-            rel = shown.relationships[rid]
-            holder = c.holder_descriptions(shown, rel.holder_roles, rel.holder_participants)
+            rel = state.relationships[rid]
+            if names is None:
+                agency = rel.name
+                held_by = c.holder_descriptions(state, rel.holder_roles, rel.holder_participants)
+            else:
+                agency = names[rid]
+                held_by = ", ".join(_holder_roles(state, rel.holder_roles, rel.holder_participants))
             self.fragile_holders[_holder_key(state, rid)] += 1
             self._emit(
                 "fragile_relationships",
                 {
                     "area": area,
-                    "agency": rel.name,
+                    "agency": agency,
                     "agency_type": rel.agency_type or "",
                     "agency_type_label": c.label("agency_types", rel.agency_type, NOT_RECORDED),
-                    "held_by": holder,
+                    "held_by": held_by,
                     "closeness": rel.closeness if rel.closeness is not None else "",
                     "rel_type_label": c.label("relationship_types", rel.rel_type, NOT_RECORDED),
                 },
@@ -484,11 +485,33 @@ class ProgrammeTally:
         return Table("stage_time", "Time per stage", columns, rows)
 
 
-def _map_only(state: SessionState) -> SessionState:
-    """The session with only what the fragile rows show: faster to anonymise."""
-    out = SessionState(info=state.info)
-    out.rows["participant"] = state.rows["participant"]
-    out.rows["relationship"] = state.rows["relationship"]
+def agency_aliases(state: SessionState) -> dict[str, str]:
+    """Each relationship's agency as the anonymised export names it (``Local council B``).
+
+    The export's own :func:`~facilitator.export.anonymise.anonymise` names them, on a
+    copy holding only the relationships, each agency's name swapped for a stand-in
+    (``agency0001``…, the same agency the same stand-in) and no free text: the letters
+    come out as in the export, and the stand-ins, alike from one session to the next,
+    keep its work small enough for thousands of sessions.
+    """
+    from facilitator.export.anonymise import anonymise
+
+    stand_ins: dict[str, str] = {}
+    bare = SessionState()
+    for rid, rel in state.relationships.items():
+        key = " ".join(rel.name.casefold().split())
+        name = stand_ins.setdefault(key, f"agency{len(stand_ins):04d}") if key else ""
+        bare.relationships[rid] = Relationship(name=name, agency_type=rel.agency_type)
+    shown = anonymise(bare)
+    return {rid: rel.name for rid, rel in shown.relationships.items()}
+
+
+def _holder_roles(state: SessionState, roles: list[str], pids: list[str]) -> list[str]:
+    """Who holds a relationship by role alone: never a name."""
+    out = [text.lower() for text in c.labels("holders", roles)]
+    for pid in pids:
+        person = state.participants.get(pid)
+        out.append(c.role_phrase(person.role) if person else "a participant")
     return out
 
 
