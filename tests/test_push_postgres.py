@@ -76,17 +76,17 @@ def test_pushing_twice_changes_nothing_and_a_grown_journal_updates(
 ) -> None:
     path = two_sessions(tmp_path / "sessions")[0]
     assert invoke("push", str(path), "--to", database_url).exit_code == 0
-    events = count(database_url, "SELECT events FROM facilitator_session")
+    events = count(database_url, "SELECT events FROM facilitator.pushed_session")
     again = invoke("push", str(path), "--to", database_url)
     assert again.exit_code == 0 and "unchanged" in again.output
-    assert count(database_url, "SELECT count(*) FROM facilitator_session") == 1
+    assert count(database_url, "SELECT count(*) FROM facilitator.pushed_session") == 1
 
     with SessionFile.open(path) as session:
         session.apply([commands.add(session.state, "relationship", name="Dene Library")])
     grown = invoke("push", str(path), "--to", database_url)
     assert grown.exit_code == 0 and "updated (1 new journal entries)" in grown.output
-    assert count(database_url, "SELECT count(*) FROM facilitator_session") == 1
-    assert count(database_url, "SELECT events FROM facilitator_session") == events + 1
+    assert count(database_url, "SELECT count(*) FROM facilitator.pushed_session") == 1
+    assert count(database_url, "SELECT events FROM facilitator.pushed_session") == events + 1
     (record,) = read_database(database_url)
     assert "Dene Library" in {r.name for r in record.state.relationships.values()}
 

@@ -1,10 +1,12 @@
 """A shared PostgreSQL database of sessions, for an organisation with many facilitators.
 
-Each session pushed gets a schema of its own holding the very tables of a session file
-(:mod:`facilitator.store.tables`: the same SQLModel tables, the journal included; typing
-drafts stay on the laptop). One more table, ``facilitator_session``, lists the sessions:
-the session's id (the digest of its journal's first entry, which never changes), its
-schema, and its journal's latest digest and length.
+The database holds the very tables of a session file (:mod:`facilitator.store.tables`,
+the journal included; typing drafts stay on the laptop), made from the same SQLModel
+tables with one more column, ``session_id``, leading each primary key, so that every
+session pushed lives side by side in one set of tables. They sit in a schema of their
+own, ``facilitator``, with one more table, ``pushed_session``, listing the sessions: the
+session's id (the digest of its journal's first entry, which never changes), and its
+journal's latest digest and length.
 
 Pushing is idempotent: a session already there with the same journal is left alone; one
 whose journal has grown since is replaced by the newer copy, in one transaction; an
@@ -20,7 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
@@ -35,25 +48,42 @@ from facilitator.programme.loader import SessionRecord, Unreadable
 from facilitator.store import tables as t
 
 SERVER_EXTRA = "pip install 'facilitator[server]'"
+SCHEMA = "facilitator"
 
-registry_metadata = MetaData()  # kept apart from the session file's own tables
+shared_metadata = MetaData(schema=SCHEMA)  # kept apart from the session file's own tables
+
 REGISTRY = Table(
-    "facilitator_session",
-    registry_metadata,
+    "pushed_session",
+    shared_metadata,
     Column("session_id", String, primary_key=True),
-    Column("schema_name", String, nullable=False, unique=True),
     Column("title", String, nullable=False, default=""),
     Column("area", String, nullable=False, default=""),
     Column("date", String, nullable=False, default=""),
     Column("journal_digest", String, nullable=False),
     Column("events", Integer, nullable=False),
     Column("pushed_at", String, nullable=False),
-    schema="public",  # named, so that a session's schema_translate_map never moves it
 )
 
 _PUSHED = {"session_info", "event", *(model.__tablename__ for model in t.ENTITY_TABLES.values())}
-SESSION_TABLES = [table for table in t.metadata.sorted_tables if table.name in _PUSHED]
-"""The session file's tables that are copied, parents before children."""
+FILE_TABLES = [table for table in t.metadata.sorted_tables if table.name in _PUSHED]
+"""The session file's tables that are copied."""
+
+
+def _shared(table: Table) -> Table:
+    """A session file's table with ``session_id`` in front (and leading its primary key).
+
+    Foreign keys are left out: each session's rows are checked against its journal
+    before they are pushed, and they are replaced all together."""
+    columns = [Column("session_id", String, nullable=False)]
+    columns += [
+        Column(col.name, col.type, nullable=col.nullable, autoincrement=False)
+        for col in table.columns
+    ]
+    key = PrimaryKeyConstraint("session_id", *(col.name for col in table.primary_key.columns))
+    return Table(table.name, shared_metadata, *columns, key)
+
+
+SHARED_TABLES = {table.name: _shared(table) for table in FILE_TABLES}
 
 _LOCK_KEY = 0x46414331  # one advisory lock for every push: pushes are rare and quick
 
@@ -129,14 +159,6 @@ def _reason(exc: BaseException, url: URL) -> str:
     return _scrub(lines[0] if lines else type(orig).__name__, url)
 
 
-def schema_for(session_id: str) -> str:
-    return f"session_{session_id[:24]}"
-
-
-def _in_schema(conn: Connection, schema: str) -> Connection:
-    return conn.execution_options(schema_translate_map={None: schema})
-
-
 # -- pushing ------------------------------------------------------------------------------
 
 
@@ -154,9 +176,7 @@ def push_with(engine: Engine, url: URL, path: Path) -> PushResult:
     from facilitator.programme.loader import open_verified
 
     with open_verified(path) as session, session.engine.connect() as source:
-        rows = {
-            table.name: source.execute(select(table)).mappings().all() for table in SESSION_TABLES
-        }
+        rows = {table.name: source.execute(select(table)).mappings().all() for table in FILE_TABLES}
     events = rows["event"]
     if not events:
         raise ServerError(f"{Path(path).name} has an empty journal; nothing to push.")
@@ -174,9 +194,9 @@ def push_with(engine: Engine, url: URL, path: Path) -> PushResult:
 
 def _push_rows(conn: Connection, rows: dict[str, Any], digests: list[str], info: Any) -> PushResult:
     session_id, digest = digests[0], digests[-1]
-    schema = schema_for(session_id)
     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    registry_metadata.create_all(conn, checkfirst=True)
+    conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"'))
+    shared_metadata.create_all(conn, checkfirst=True)
     there = conn.execute(select(REGISTRY).where(REGISTRY.c.session_id == session_id)).first()
     before = 0
     if there is not None:
@@ -185,25 +205,20 @@ def _push_rows(conn: Connection, rows: dict[str, Any], digests: list[str], info:
             return PushResult(session_id, "unchanged", len(digests), before)
         grew = before <= len(digests) and digests[before - 1] == there.journal_digest
         if not grew:
-            theirs = _digest_at(conn, schema, len(digests))
-            if theirs == digest:
+            if _digest_at(conn, session_id, len(digests)) == digest:
                 return PushResult(session_id, "newer-there", len(digests), before)
             raise ServerError(
                 "this session's journal and the one in the database part ways (was one of "
                 "them changed from a copy?); nothing changed there."
             )
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        conn.execute(REGISTRY.delete().where(REGISTRY.c.session_id == session_id))
-    conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    target = _in_schema(conn, schema)
-    t.metadata.create_all(target, tables=SESSION_TABLES, checkfirst=False)
-    for table in SESSION_TABLES:
-        if rows[table.name]:
-            target.execute(insert(table), [dict(r) for r in rows[table.name]])
+        for table in (*SHARED_TABLES.values(), REGISTRY):
+            conn.execute(delete(table).where(table.c.session_id == session_id))
+    for name, table in SHARED_TABLES.items():
+        if rows[name]:
+            conn.execute(insert(table), [{"session_id": session_id, **r} for r in rows[name]])
     conn.execute(
         insert(REGISTRY).values(
             session_id=session_id,
-            schema_name=schema,
             title=info.get("title", ""),
             area=info.get("area", ""),
             date=info.get("date", ""),
@@ -215,26 +230,40 @@ def _push_rows(conn: Connection, rows: dict[str, Any], digests: list[str], info:
     return PushResult(session_id, "updated" if there is not None else "added", len(digests), before)
 
 
-def _digest_at(conn: Connection, schema: str, count: int) -> str | None:
+def _digest_at(conn: Connection, session_id: str, count: int) -> str | None:
     """The digest of the database copy's ``count``-th journal entry, if it has that many."""
-    event = t.EventRow.__table__
-    query = select(event.c.digest).order_by(event.c.seq).offset(count - 1).limit(1)
-    return _in_schema(conn, schema).execute(query).scalar()
+    event = SHARED_TABLES["event"]
+    query = (
+        select(event.c.digest)
+        .where(event.c.session_id == session_id)
+        .order_by(event.c.seq)
+        .offset(count - 1)
+        .limit(1)
+    )
+    return conn.execute(query).scalar()
 
 
 # -- reading ------------------------------------------------------------------------------
 
 
-def _whole_session_sql(schema: str) -> str:
-    """One query giving a whole session as one JSON document (one round trip a session)."""
-    parts = [f"'session_info', (SELECT row_to_json(i) FROM \"{schema}\".session_info i)"]
+BATCH = 50  # sessions fetched a round trip: few round trips, and memory stays bounded
+
+
+def _sessions_sql() -> str:
+    """A query giving each of a batch of sessions (``:ids``) as one JSON document."""
+    parts = [
+        f"'session_info', (SELECT row_to_json(i) FROM \"{SCHEMA}\".session_info i "
+        "WHERE i.session_id = s.id)"
+    ]
     for kind, model in t.ENTITY_TABLES.items():
-        name = model.__tablename__
         parts.append(
             f"'{kind}', (SELECT coalesce(json_agg(r ORDER BY r.seq), '[]'::json) "
-            f'FROM "{schema}".{name} r)'
+            f'FROM "{SCHEMA}".{model.__tablename__} r WHERE r.session_id = s.id)'
         )
-    return f"SELECT json_build_object({', '.join(parts)})"
+    return (
+        f"SELECT s.id, json_build_object({', '.join(parts)}) "
+        "FROM unnest(CAST(:ids AS text[])) WITH ORDINALITY AS s(id, n) ORDER BY s.n"
+    )
 
 
 def _state_from(document: dict[str, Any]) -> SessionState:
@@ -257,28 +286,32 @@ def read_database(url: str) -> Iterator[SessionRecord | Unreadable]:
     engine, parsed = connect(url)
     try:
         with engine.connect() as conn:
-            if not engine.dialect.has_table(conn, REGISTRY.name, schema="public"):
+            if not engine.dialect.has_table(conn, REGISTRY.name, schema=SCHEMA):
                 return
             listed = conn.execute(
                 select(
                     REGISTRY.c.session_id,
-                    REGISTRY.c.schema_name,
                     REGISTRY.c.journal_digest,
                     REGISTRY.c.events,
                 ).order_by(REGISTRY.c.area, REGISTRY.c.date, REGISTRY.c.session_id)
             ).all()
             conn.rollback()
-            for session_id, schema, digest, events in listed:
-                source = f"session {session_id[:12]} in {shown(parsed)}"
-                try:
-                    document = conn.execute(text(_whole_session_sql(schema))).scalar()
-                    state = _state_from(document)
-                except (DBAPIError, SQLAlchemyError, ValueError, TypeError, KeyError) as exc:
-                    yield Unreadable(source, f"{source} cannot be read ({_reason(exc, parsed)}).")
-                    continue
-                finally:
-                    conn.rollback()  # one short transaction (one snapshot) per session
-                yield SessionRecord(source, state, session_id, digest, events)
+            query = text(_sessions_sql())
+            for start in range(0, len(listed), BATCH):
+                batch = listed[start : start + BATCH]
+                documents = dict(conn.execute(query, {"ids": [row[0] for row in batch]}).all())
+                conn.rollback()
+                for session_id, digest, events in batch:
+                    source = f"session {session_id[:12]} in {shown(parsed)}"
+                    try:
+                        state = _state_from(documents[session_id])
+                    except (ValueError, TypeError, KeyError) as exc:
+                        yield Unreadable(
+                            source, f"{source} cannot be read ({_reason(exc, parsed)})."
+                        )
+                        continue
+                    yield SessionRecord(source, state, session_id, digest, events)
+                del documents
     except (DBAPIError, SQLAlchemyError) as exc:
         raise ServerError(
             f"reading the database at {shown(parsed)} failed ({_reason(exc, parsed)})."
