@@ -288,3 +288,28 @@ def test_rollup_refusals(tmp_path: Path, programme: Path) -> None:
     assert invoke("rollup", str(programme), "-o", str(out), "--force").exit_code == 0
     bad = invoke("rollup", "--from", "mysql://someone:hunter2@host/db")
     assert bad.exit_code == 1 and "PostgreSQL" in bad.stderr and "hunter2" not in bad.output
+
+
+def test_fragile_agencies_get_the_same_letters_as_the_anonymised_export(tmp_path: Path) -> None:
+    from facilitator.demo import build_demo
+    from facilitator.export.anonymise import anonymise
+    from facilitator.programme.tally import agency_aliases
+
+    build_demo(tmp_path / "demo.facilitator").close()
+    state = read_session(tmp_path / "demo.facilitator").state
+    exported = anonymise(state)
+    assert agency_aliases(state) == {rid: rel.name for rid, rel in exported.relationships.items()}
+
+
+def test_named_text_in_the_page_is_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "<b>area & co"
+    folder.mkdir()
+    build(folder / "x.facilitator", area="Easton", rels=[{"name": "Easton Library"}])
+    (folder / "<img src=x onerror=alert(1)>.facilitator").write_text("not a session")
+    out = tmp_path / "r.html"
+    result = invoke("rollup", str(folder), "-o", str(out), "--named")
+    assert result.exit_code == 3, result.output
+    page = out.read_text()
+    assert "<img" not in page and "<b>area" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.facilitator" in page
+    assert "&lt;b&gt;area &amp; co" in page
