@@ -174,6 +174,7 @@ th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; }
 td.n { text-align: right; }
 figure { margin: 0.6rem 0; } figure svg { width: 100%; height: auto; }
 .note { color: #555; font-size: 0.9rem; }
+.wide { overflow-x: auto; }
 .problem { color: #8a1c1c; }
 @media print { h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 """
@@ -190,6 +191,7 @@ def chart_svg(table: Table, number: int) -> str:
 
     label_column, value_columns = CHARTS[table.name]
     rows = [r for r in table.rows if any(_number(r.get(col)) for col in value_columns)]
+    rows.reverse()  # pygal draws the first bar at the bottom; the table reads top down
     if not rows:
         return ""
     style = Style(
@@ -211,6 +213,7 @@ def chart_svg(table: Table, number: int) -> str:
         legend_at_bottom=True,
         print_values=True,
         truncate_label=60,
+        show_x_labels=False,  # the value axis: each bar prints its own value
         margin=8,
     )
     chart.x_labels = [xml_text(r.get(label_column)) for r in rows]
@@ -243,7 +246,8 @@ def _html_table(columns: tuple[str, ...], rows: list[dict[str, object]]) -> str:
             numeric = isinstance(value, int | float) and not isinstance(value, bool)
             cells.append(f'<td class="n">{_e(value)}</td>' if numeric else f"<td>{_e(value)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="wide">{table}</div>'
 
 
 def to_html(tally: ProgrammeTally, *, source: str) -> str:
