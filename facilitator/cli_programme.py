@@ -56,13 +56,12 @@ def rollup(
     from facilitator.export import ExportError, write_atomic
     from facilitator.programme import report
     from facilitator.programme.loader import SessionRecord, read_folder
+    from facilitator.programme.server import ServerError, parse_url, read_database, shown
     from facilitator.programme.tally import ProgrammeTally
 
     if (folder is None) == (database is None):
         _fail("give a folder of session files, or a database with --from (one of the two).", 2)
     if database is not None:
-        from facilitator.programme.server import ServerError, parse_url, read_database, shown
-
         try:
             source = shown(parse_url(database))
         except ServerError as exc:
@@ -77,6 +76,8 @@ def rollup(
         records = read_folder(path)
         target = Path(output) if output else path / "exports" / "programme-rollup.html"
 
+    if target.exists() and not force:  # said before reading anything, not after
+        _fail(f"{target} already exists; choose another name or use --force to replace it.")
     tables = report.CsvFolder(Path(csv_dir), force=force) if csv_dir else None
     tally = ProgrammeTally(named=named, on_row=tables.row if tables else None)
     try:
@@ -88,14 +89,10 @@ def rollup(
             else:
                 tally.add_unreadable(record.source, record.problem)
                 click.echo(f"facilitator: not counted: {record.problem}", err=True)
-    except report.ReportError as exc:
-        _fail(str(exc))
-    except Exception as exc:
+    except (report.ReportError, ServerError) as exc:
         if tables:
             tables.abandon()
-        if database is not None and isinstance(exc, ServerError):
-            _fail(str(exc))
-        raise
+        _fail(str(exc))
     if tally.sessions == 0 and not tally.unread:
         if tables:
             tables.abandon()
