@@ -313,3 +313,23 @@ def test_named_text_in_the_page_is_escaped(tmp_path: Path) -> None:
     assert "<img" not in page and "<b>area" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;.facilitator" in page
     assert "&lt;b&gt;area &amp; co" in page
+
+
+def test_the_programme_package_does_not_load_the_terminal_ui() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "import facilitator.programme.loader, facilitator.programme.tally\n"
+        "import facilitator.programme.report, facilitator.programme.server\n"
+        "import facilitator.cli_programme\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded = {name.split(".")[0] for name in json.loads(out.stdout)}
+    assert "facilitator" in loaded
+    assert "textual" not in loaded

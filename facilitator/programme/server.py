@@ -17,6 +17,7 @@ optional extra (``pip install 'facilitator[server]'``, which brings psycopg 3).
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,7 +129,9 @@ def shown(url: URL) -> str:
 def _scrub(message: str, url: URL) -> str:
     text_ = " ".join(message.split())
     if url.password:
-        text_ = text_.replace(str(url.password), "***")
+        secret = str(url.password)
+        for form in (secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote(secret)):
+            text_ = text_.replace(form, "***")
     return text_
 
 
