@@ -20,7 +20,8 @@ from typing import IO
 
 from facilitator.export.common import xml_text
 from facilitator.export.csvzip import neutralise
-from facilitator.programme.tally import STREAMED_COLUMNS, ProgrammeTally, Table
+from facilitator.programme.tables import Table
+from facilitator.programme.tally import STREAMED_COLUMNS, ProgrammeTally
 
 UNREAD_COLUMNS = ("file", "problem")
 

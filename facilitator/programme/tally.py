@@ -6,8 +6,9 @@ Rows that are one per session or one per fragile relationship are not kept: they
 ``on_row`` as they are made (the CSV writer puts them straight into their files).
 
 Anonymised by default: an area becomes ``Area 1``, ``Area 2``… in the order the sessions
-are read (the same area, the same number), a session's title is left out, and a fragile
-relationship's agency and holder are named as the anonymised export names them. With
+are read (the same area, the same number), a session's title is left out, a fragile
+relationship's agency is named as the anonymised export names it, and its holder by role
+only. With
 ``named=True`` areas, titles and agencies keep their names, and people are named only if
 they agreed to be (as in every export).
 """
@@ -17,10 +18,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from facilitator.domain.commands import relationship_flags
 from facilitator.domain.model import Relationship, SessionState
 from facilitator.export import common as c
+
+if TYPE_CHECKING:
+    from facilitator.programme.tables import Table
 
 STAGES = (
     "setup",
@@ -32,16 +37,6 @@ STAGES = (
     "notes",
 )
 NOT_RECORDED = "(not recorded)"
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table of the roll-up: its columns and its rows (dicts keyed by column)."""
-
-    name: str
-    title: str
-    columns: tuple[str, ...]
-    rows: list[dict[str, object]]
 
 
 STREAMED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -252,237 +247,11 @@ class ProgrammeTally:
                 },
             )
 
-    # -- the tables -----------------------------------------------------------------------
-
     def tables(self) -> list[Table]:
         """Every counted table, in the order the report shows them."""
-        return [
-            self._agency_types(),
-            self._agency_subtypes(),
-            self._holders(),
-            self._counted(
-                "holders_per_relationship",
-                "How many hold each relationship",
-                "holders",
-                self.holder_counts,
-                {0: "nobody recorded", 1: "one (fragile)", 2: "two", 3: "three or more"},
-                order=(0, 1, 2, 3),
-            ),
-            self._vocab_table("purposes", "Purposes", "purposes", self.purposes),
-            self._counted(
-                "purposes_per_relationship",
-                "How many purposes each relationship serves",
-                "purposes",
-                self.purpose_counts,
-                {0: "none recorded", 1: "one", 2: "two", 3: "three or more"},
-                order=(0, 1, 2, 3),
-            ),
-            self._vocab_table(
-                "relationship_types", "Relationship types", "relationship_types", self.rel_types
-            ),
-            self._closeness(),
-            self._vocab_table(
-                "relationship_states",
-                "Where relationships stand",
-                "relationship_states",
-                self.rel_states,
-            ),
-            self._criteria_table(),
-            self._fragile_table(),
-            self._fragile_holders_table(),
-            self._actions_table(),
-            self._stage_time_table(),
-        ]
+        from facilitator.programme.tables import counted_tables
 
-    def _vocab_table(self, name: str, title: str, kind: str, counts: Counter) -> Table:
-        order = [t.id for t in c.vocab().terms(kind)]
-        ids = [i for i in order if counts[i]] + sorted(k for k in counts if k not in order)
-        rows = [
-            {"id": i, "label": c.label(kind, i or None, NOT_RECORDED), "relationships": counts[i]}
-            for i in ids
-        ]
-        return Table(name, title, ("id", "label", "relationships"), rows)
-
-    def _counted(
-        self, name: str, title: str, what: str, counts: Counter, words: dict, order: tuple
-    ) -> Table:
-        rows = [{what: words[k], "relationships": counts[k]} for k in order]
-        return Table(name, title, (what, "relationships"), rows)
-
-    def _agency_types(self) -> Table:
-        table = self._vocab_table(
-            "agency_types", "Agencies by type", "agency_types", self.agency_types
-        )
-        for row in table.rows:
-            row["areas"] = self.agency_type_areas[row["id"]]
-        return Table(table.name, table.title, (*table.columns, "areas"), table.rows)
-
-    def _agency_subtypes(self) -> Table:
-        rows = []
-        for kind in [t.id for t in c.vocab().terms("agency_types")] + [""]:
-            subs = sorted((s, n) for (k, s), n in self.agency_subtypes.items() if k == kind)
-            for sub, count in subs:
-                rows.append(
-                    {
-                        "agency_type": kind,
-                        "agency_type_label": c.label("agency_types", kind or None, NOT_RECORDED),
-                        "subtype": sub,
-                        "subtype_label": c.subtype_label(kind or None, sub),
-                        "relationships": count,
-                    }
-                )
-        columns = ("agency_type", "agency_type_label", "subtype", "subtype_label", "relationships")
-        return Table("agency_subtypes", "Agencies by more precise type", columns, rows)
-
-    def _holders(self) -> Table:
-        rows = []
-        order = [t.id for t in c.vocab().terms("holders")]
-        for holder in [h for h in order if self.holder_roles[h]] + sorted(
-            h for h in self.holder_roles if h not in order
-        ):
-            rows.append(
-                {
-                    "holder": "group",
-                    "id": holder,
-                    "label": c.label("holders", holder),
-                    "relationships": self.holder_roles[holder],
-                }
-            )
-        roles = [t.id for t in c.vocab().terms("roles")]
-        for role in [r for r in roles if self.holder_people[r]] + sorted(
-            r for r in self.holder_people if r not in roles
-        ):
-            rows.append(
-                {
-                    "holder": "person",
-                    "id": role,
-                    "label": f"A participant: {c.label('roles', role or None, NOT_RECORDED)}",
-                    "relationships": self.holder_people[role],
-                }
-            )
-        return Table(
-            "holders",
-            "Who holds the relationships",
-            ("holder", "id", "label", "relationships"),
-            rows,
-        )
-
-    def _closeness(self) -> Table:
-        rows = []
-        for ring in sorted(k for k in self.closeness if k is not None) + [None]:
-            if ring is None and not self.closeness[None]:
-                continue
-            rows.append(
-                {
-                    "ring": "" if ring is None else ring,
-                    "label": c.label(
-                        "closeness", None if ring is None else str(ring), NOT_RECORDED
-                    ),
-                    "relationships": self.closeness[ring],
-                }
-            )
-        return Table("closeness", "How close", ("ring", "label", "relationships"), rows)
-
-    def _criteria_table(self) -> Table:
-        methods = ("direct", "vote", "runoff", "decision")
-        rows = []
-        order = [t.id for t in c.vocab().terms("criteria")]
-        for crit in order + sorted(k for k in self.criteria_chosen if k not in order):
-            ratings = self.rating_counts[crit]
-            row: dict[str, object] = {
-                "id": crit,
-                "label": c.label("criteria", crit),
-                "sessions": self.criteria_chosen[crit],
-                "first": self.criteria_positions[(crit, 1)],
-                "second": self.criteria_positions[(crit, 2)],
-            }
-            for method in methods:
-                row[f"by_{method}"] = self.criteria_methods[(crit, method)]
-            row["ratings"] = ratings
-            row["mean_rating"] = f"{self.rating_sums[crit] / ratings:.1f}" if ratings else ""
-            rows.append(row)
-        columns = (
-            ("id", "label", "sessions", "first", "second")
-            + tuple(f"by_{m}" for m in methods)
-            + ("ratings", "mean_rating")
-        )
-        return Table("criteria", "Criteria chosen", columns, rows)
-
-    def _fragile_table(self) -> Table:
-        rows = []
-        kinds = [t.id for t in c.vocab().terms("agency_types")]
-        present = {k for k, _ in self.fragile_by_type}
-        for kind in [k for k in kinds if k in present] + sorted(present - set(kinds)):
-            fragile = self.fragile_by_type[(kind, True)]
-            total = fragile + self.fragile_by_type[(kind, False)]
-            rows.append(
-                {
-                    "agency_type": kind,
-                    "label": c.label("agency_types", kind or None, NOT_RECORDED),
-                    "relationships": total,
-                    "fragile": fragile,
-                    "fragile_percent": round(100 * fragile / total) if total else 0,
-                }
-            )
-        columns = ("agency_type", "label", "relationships", "fragile", "fragile_percent")
-        return Table("fragile", "Fragile relationships (one holder) by agency type", columns, rows)
-
-    def _fragile_holders_table(self) -> Table:
-        rows = [
-            {"held_by": label, "fragile": count}
-            for label, count in sorted(self.fragile_holders.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
-        return Table(
-            "fragile_holders", "Who alone holds the fragile ones", ("held_by", "fragile"), rows
-        )
-
-    def _actions_table(self) -> Table:
-        order = [t.id for t in c.vocab().terms("action_statuses")]
-        rows = [
-            {
-                "status": status,
-                "label": c.label("action_statuses", status),
-                "actions": self.actions[status],
-                "looked_back_on": self.actions_reviewed[status],
-            }
-            for status in order + sorted(s for s in self.actions if s not in order)
-        ]
-        return Table(
-            "actions",
-            "Actions agreed, by where they stand",
-            ("status", "label", "actions", "looked_back_on"),
-            rows,
-        )
-
-    def _stage_time_table(self) -> Table:
-        rows = []
-        for stage in list(STAGES) + sorted(s for s in self.stage_times if s not in STAGES):
-            timing = self.stage_times.get(stage)
-            if timing is None:
-                continue
-            rows.append(
-                {
-                    "stage": stage,
-                    "label": c.label("stages", stage),
-                    "sessions": timing.sessions,
-                    "total_minutes": round(timing.seconds / 60),
-                    "mean_minutes": round(timing.seconds / 60 / timing.sessions, 1),
-                    "least_minutes": round((timing.least or 0) / 60),
-                    "most_minutes": round(timing.most / 60),
-                    "timeboxed": timing.timeboxed,
-                }
-            )
-        columns = (
-            "stage",
-            "label",
-            "sessions",
-            "total_minutes",
-            "mean_minutes",
-            "least_minutes",
-            "most_minutes",
-            "timeboxed",
-        )
-        return Table("stage_time", "Time per stage", columns, rows)
+        return counted_tables(self)
 
 
 def agency_aliases(state: SessionState) -> dict[str, str]:
