@@ -134,4 +134,6 @@ def test_refusals_never_print_the_password(
         assert result.stderr.startswith("facilitator: ")
         assert "Traceback" not in result.output
     assert "cannot reach the database" in invoke("push", str(path), "--to", down).stderr
+    missing = invoke("push", str(tmp_path / "missing.facilitator"), "--to", down)
+    assert "There is no session file" in missing.stderr  # said before trying the server
     assert not (tmp_path / "x.html").exists()

@@ -167,6 +167,10 @@ def _reason(exc: BaseException, url: URL) -> str:
 
 def push(path: Path, url: str) -> PushResult:
     """Copy the session file at ``path`` into the database at ``url`` (see the module)."""
+    from facilitator.store.catalog import check_ordinary_file
+
+    parse_url(url)
+    check_ordinary_file(Path(path))  # a missing file is said before any connection is tried
     engine, parsed = connect(url)
     try:
         return push_with(engine, parsed, path)
