@@ -363,14 +363,16 @@ def replay(ctx: click.Context, file: str) -> None:
     run_app(ctx.obj["sessions_dir"], replay_path=path)
 
 
-def _add_history_commands() -> None:
+def _add_commands() -> None:
+    """Commands kept in modules of their own: over time, and across a programme."""
     from facilitator.cli_history import compare_cmd
+    from facilitator.cli_programme import push, rollup
 
-    main.add_command(compare_cmd)
+    for command in (compare_cmd, rollup, push):
+        main.add_command(command)
 
 
-_add_history_commands()
-
+_add_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()
