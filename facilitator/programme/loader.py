@@ -195,7 +195,9 @@ def _read_tables(conn: sqlite3.Connection, *, source: str) -> SessionRecord:
     return SessionRecord(source, state, first[0], last[0], events)
 
 
-_INFO_LISTS = tuple(name for name in SESSION_FIELDS if isinstance(getattr(SessionInfo(), name), list))
+_INFO_LISTS = tuple(
+    name for name in SESSION_FIELDS if isinstance(getattr(SessionInfo(), name), list)
+)
 
 
 def _load_state(conn: sqlite3.Connection) -> SessionState:
