@@ -130,13 +130,13 @@ def build_app(hub: Hub) -> ASGIApp:
             if not hub.limits.allow("PAGE", device.id):
                 raise Refused("Too many requests from this phone: wait a moment.", 429)
         except Refused as exc:
-            return refusal(exc)
+            return refusal(exc, request)
         response = render(device)
         if fresh:
             response.set_cookie(
                 COOKIE,
                 device.token,
-                path=f"/r/{hub.code}/",
+                path=f"/{hub.code}/",
                 httponly=True,
                 samesite="strict",
                 max_age=12 * 3600,
@@ -159,7 +159,7 @@ def build_app(hub: Hub) -> ASGIApp:
             "names": hub.names(),
             "open": hub.what_is_open(),
             "version": hub.version,
-            "mine": [(c, _describe(c)) for c in hub.mine(device)],
+            "mine": [(c, describe(c)) for c in hub.mine(device)],
         }
         if context["open"] == "vote" and device.participant_id is not None:
             from facilitator.domain.commands import vote_totals
@@ -181,8 +181,12 @@ def build_app(hub: Hub) -> ASGIApp:
         html = _env.get_template("room.html").render(**context)
         return HTMLResponse(html, status_code=status)
 
-    def refusal(exc: Refused) -> HTMLResponse:
-        html = _env.get_template("refused.html").render(message=str(exc), code=hub.code)
+    def refusal(exc: Refused, request: Request) -> HTMLResponse:
+        # The page links back into the room only for a request that had the code.
+        known = security.same(request.path_params.get("code"), hub.code)
+        html = _env.get_template("refused.html").render(
+            message=str(exc), code=hub.code if known else ""
+        )
         return HTMLResponse(html, status_code=exc.status)
 
     async def form(request: Request) -> tuple[Device, dict[str, str]]:
@@ -208,7 +212,7 @@ def build_app(hub: Hub) -> ASGIApp:
             device, values = await form(request)
             hub.join(device, values.get("who", ""))
         except Refused as exc:
-            return refusal(exc)
+            return refusal(exc, request)
         return back(hub)
 
     async def contribute(request: Request) -> Response:
@@ -226,7 +230,7 @@ def build_app(hub: Hub) -> ASGIApp:
         except Refused as exc:
             if device is not None and device.joined and exc.status == 400:
                 return render(device, error=str(exc), status=400)
-            return refusal(exc)
+            return refusal(exc, request)
         device.flash = _outcome(c)
         if request.headers.get("accept") == "application/json":
             return JSONResponse({"id": c.id, "status": c.status, "message": c.message})
@@ -237,36 +241,36 @@ def build_app(hub: Hub) -> ASGIApp:
             check_code(request)
             known_device(request)
         except Refused as exc:
-            return refusal(exc)
+            return refusal(exc, request)
         return JSONResponse({"version": hub.version})
 
     async def static(request: Request) -> Response:
         try:
             check_code(request)
         except Refused as exc:
-            return refusal(exc)
+            return refusal(exc, request)
         name = request.path_params["name"]
         media = {"room.css": "text/css", "room.js": "text/javascript"}.get(name)
         if media is None:
-            return refusal(Refused("Not found.", 404))
+            return refusal(Refused("Not found.", 404), request)
         return Response((_PACKAGE / "static" / name).read_bytes(), media_type=media)
 
     async def not_found(request: Request, _exc: Exception) -> Response:
-        return refusal(Refused("Not found.", 404))
+        return refusal(Refused("Not found.", 404), request)
 
     routes = [
-        Route("/r/{code}/", page, methods=["GET"]),
-        Route("/r/{code}/join", join, methods=["POST"]),
-        Route("/r/{code}/add/{kind:str}", contribute, methods=["POST"]),
-        Route("/r/{code}/version", version, methods=["GET"]),
-        Route("/r/{code}/static/{name:str}", static, methods=["GET"]),
+        Route("/{code}/", page, methods=["GET"]),
+        Route("/{code}/join", join, methods=["POST"]),
+        Route("/{code}/add/{kind:str}", contribute, methods=["POST"]),
+        Route("/{code}/version", version, methods=["GET"]),
+        Route("/{code}/static/{name:str}", static, methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
     return Guard(app)
 
 
 def back(hub: Hub) -> RedirectResponse:
-    return RedirectResponse(f"/r/{hub.code}/", status_code=303)
+    return RedirectResponse(f"/{hub.code}/", status_code=303)
 
 
 def _fields(kind: str, values: dict[str, str]) -> dict[str, Any]:
@@ -305,7 +309,7 @@ def _fields(kind: str, values: dict[str, str]) -> dict[str, Any]:
     raise Refused("The room cannot add that.", 404)
 
 
-def _describe(c: Any) -> str:
+def describe(c: Any) -> str:
     if c.kind == "vote":
         label = load_vocabulary().label("criteria", c.fields["criterion_id"])
         return f"{'+1' if c.fields['delta'] > 0 else '−1'} dot: {label}"

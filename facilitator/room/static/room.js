@@ -4,7 +4,7 @@
   var live = document.getElementById("live");
   if (!live || !window.fetch) { return; }
   var seen = live.getAttribute("data-version");
-  var url = "/r/" + live.getAttribute("data-code") + "/version";
+  var url = "/" + live.getAttribute("data-code") + "/version";
   function typing() {
     var fields = document.querySelectorAll("input[type=text], textarea");
     for (var i = 0; i < fields.length; i++) {

@@ -1,0 +1,210 @@
+"""The room inside the workshop screen: the web server's life, and what phones send.
+
+``RoomLink`` is a one-line bar at the foot of the workshop screen while the room is on
+("Room open · http://… · 12 phones · 2 held"). It owns the hub and the web server, and
+it is where contributions are committed: the server hands each one over as a message,
+so every write to the session happens in the UI's own message handling, one at a
+time, through the same session and journal as the keyboard. When the workshop screen
+goes (the session closes, the app quits), the bar goes with it and the room closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+from textual.widgets import Static
+
+from facilitator.domain.commands import DomainError
+from facilitator.room.contributions import Contribution, events_for, events_to_take_out
+from facilitator.room.hub import Hub
+from facilitator.room.network import RoomServer, lan_address
+from facilitator.room.qr import join_url
+from facilitator.room.server import build_app
+from facilitator.store.errors import SessionFileError
+from facilitator.tui.guard import Guarded
+
+if TYPE_CHECKING:
+    from facilitator.tui.workshop import WorkshopScreen
+
+OPENING_LABELS = {
+    "follow": "the stage on the wall",
+    "vote": "the dot vote",
+    "map": "adding to the map",
+    "notes": "conversation notes",
+    "nothing": "nothing",
+}
+
+
+class RoomLink(Guarded, Static):
+    """The open room: its server, its hub, and the line that tells the wall about it."""
+
+    DEFAULT_CSS = """
+    RoomLink { dock: bottom; height: 1; background: $secondary 30%; padding: 0 1; }
+    """
+
+    @dataclass
+    class Apply(Message):
+        """A contribution to put into the session (or take out), from the server."""
+
+        contribution: Contribution
+        how: str  # "add" | "take-out"
+        done: asyncio.Future[None]
+
+    def __init__(self, host: str, port: int = 0) -> None:
+        super().__init__("", id="room-link", markup=False)
+        self.server: RoomServer | None = None
+        self.hub: Hub | None = None
+        self._host, self._port = host, port
+        self._redraw_pending = False
+
+    @property
+    def workshop(self) -> WorkshopScreen:
+        from facilitator.tui.workshop import WorkshopScreen
+
+        assert isinstance(self.screen, WorkshopScreen)
+        return self.screen
+
+    def open(self) -> None:
+        """Bind the socket and start serving (OSError if the address cannot be used)."""
+        hub = Hub(lambda: self.workshop.session.state, self._hand_over)
+        self.server = RoomServer(build_app(hub), self._host, self._port)
+        self.hub = hub
+        hub.on_change = self._changed
+        self.server.start()
+        self._show()
+
+    @property
+    def url(self) -> str:
+        assert self.hub is not None and self.server is not None
+        return join_url(self.server.host, self.server.port, self.hub.code)
+
+    @property
+    def address(self) -> str:
+        """The address as people type it."""
+        assert self.hub is not None and self.server is not None
+        return f"http://{self.server.host}:{self.server.port}/{self.hub.code}/"
+
+    async def _hand_over(self, c: Contribution, how: str) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.post_message(self.Apply(c, how, done))
+        await done
+
+    def on_room_link_apply(self, message: Apply) -> None:
+        """Commit a contribution on the UI loop; the server is told how it went."""
+        c, done = message.contribution, message.done
+        session = self.workshop.session
+        try:
+            state = session.state
+            events = events_for(state, c) if message.how == "add" else events_to_take_out(state, c)
+            session.apply(events)
+        except (DomainError, ValueError) as exc:
+            _settle(done, DomainError(str(exc)))
+            return
+        except SessionFileError as exc:
+            _settle(done, DomainError(str(exc)))
+            self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        _settle(done, None)
+        self._redraw_soon(c)
+
+    def _redraw_soon(self, c: Contribution) -> None:
+        """Redraw the stage once for a burst of arrivals, not once per dot."""
+        pending = getattr(self, "_shown_waiting", [])
+        pending.append(c)
+        self._shown_waiting = pending
+        if self._redraw_pending:
+            return
+        self._redraw_pending = True
+        self.call_later(self._redraw)
+
+    def _redraw(self) -> None:
+        self._redraw_pending = False
+        waiting, self._shown_waiting = getattr(self, "_shown_waiting", []), []
+        self.workshop.refresh_panes()
+
+        def shown() -> None:
+            now = time.perf_counter()
+            for c in waiting:
+                c.shown = now
+
+        self.call_after_refresh(shown)
+
+    def _changed(self) -> None:
+        self._show()
+        for screen in self.app.screen_stack:
+            refresh = getattr(screen, "room_changed", None)
+            if refresh is not None:
+                refresh()
+
+    def _show(self) -> None:
+        if self.hub is None:
+            return
+        n = self.hub.counts()
+        held = f" · {n['held']} held" if n["held"] else ""
+        phones = "1 phone" if n["phones"] == 1 else f"{n['phones']} phones"
+        self.update(f"Room open · {self.address} · {phones}{held} · ctrl+j")
+
+    def close_room(self) -> None:
+        """Stop serving at once: the socket closes, phones get no answer."""
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop_soon()
+            self.app.call_later(_finish, server)
+
+    def on_unmount(self) -> None:
+        self.close_room()
+
+
+async def _finish(server: RoomServer) -> None:
+    with contextlib.suppress(Exception):
+        await server.stop()
+
+
+def _settle(done: asyncio.Future[None], error: Exception | None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
+def room_host(app: Any) -> str:
+    """The address to serve on: --room-host, else the laptop's on the local network."""
+    return getattr(app, "room_host", None) or lan_address()
+
+
+def open_room(workshop: WorkshopScreen) -> RoomLink | None:
+    """Open the room for the workshop's session (or find it open); None if it failed."""
+    found = list(workshop.query(RoomLink))
+    if found:
+        return found[0]
+    if workshop.session.readonly:
+        workshop.app.notify("A session opened read-only cannot take part from the room.")
+        return None
+    link = RoomLink(room_host(workshop.app), getattr(workshop.app, "room_port", 0))
+    try:
+        workshop.mount(link)
+        link.open()
+    except OSError as exc:
+        link.remove()
+        workshop.app.notify(
+            f"The room could not open on {link._host}: {exc.strerror or exc}. "
+            "Choose another address with --room-host.",
+            title="Room not open",
+            severity="error",
+            timeout=10,
+        )
+        return None
+    return link
+
+
+def close_room(workshop: WorkshopScreen) -> None:
+    for link in workshop.query(RoomLink):
+        link.close_room()
+        link.remove()
