@@ -74,7 +74,7 @@ class RoomScreen(Guarded, ModalScreen[None]):
     def room_changed(self) -> None:
         """Redraw from the hub (called whenever anything in the room changes)."""
         hub = self.hub
-        if hub is None or not self.is_mounted:
+        if hub is None or not self.query("#room-info"):
             return
         n = hub.counts()
         info = Text()
@@ -117,6 +117,8 @@ class RoomScreen(Guarded, ModalScreen[None]):
         ids = [o.id for o in options]
         if keep in ids:
             listing.highlighted = ids.index(keep)
+        elif options:
+            listing.highlighted = 0
 
     def _selected(self, selector: str) -> str | None:
         option = self.query_one(selector, OptionList).highlighted_option
