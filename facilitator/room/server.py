@@ -158,7 +158,7 @@ def build_app(hub: Hub) -> ASGIApp:
             "guest": device.joined and device.participant_id is None,
             "names": hub.names(),
             "open": hub.what_is_open(),
-            "version": hub.version,
+            "version": f"{hub.version}.{hub.what_is_open()}",
             "mine": [(c, describe(c)) for c in hub.mine(device)],
         }
         if context["open"] == "vote" and device.participant_id is not None:
@@ -242,7 +242,7 @@ def build_app(hub: Hub) -> ASGIApp:
             known_device(request)
         except Refused as exc:
             return refusal(exc, request)
-        return JSONResponse({"version": hub.version})
+        return JSONResponse({"version": f"{hub.version}.{hub.what_is_open()}"})
 
     async def static(request: Request) -> Response:
         try:
