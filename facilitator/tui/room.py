@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from facilitator.domain.commands import DomainError
+from facilitator.domain.events import Event, apply_event
 from facilitator.room.contributions import Contribution, events_for, events_to_take_out
 from facilitator.room.hub import Hub
 from facilitator.room.network import RoomServer, lan_address
@@ -61,6 +62,8 @@ class RoomLink(Guarded, Static):
         self.hub: Hub | None = None
         self._host, self._port = host, port
         self._redraw_pending = False
+        self._shown_waiting: list[Contribution] = []
+        self._queue: list[RoomLink.Apply] = []
 
     @property
     def workshop(self) -> WorkshopScreen:
@@ -95,28 +98,53 @@ class RoomLink(Guarded, Static):
         await done
 
     def on_room_link_apply(self, message: Apply) -> None:
-        """Commit a contribution on the UI loop; the server is told how it went."""
-        c, done = message.contribution, message.done
+        """Queue a contribution; all those that arrived together are committed at once."""
+        self._queue.append(message)
+        if len(self._queue) == 1:
+            # (This runs after the messages already waiting: a burst is one batch.)
+            self.call_later(self._commit_queued)
+
+    def _commit_queued(self) -> None:
+        """Commit the queued contributions on the UI loop, in one write to the file.
+
+        Each is checked against the session as the ones before it leave it; one the
+        session cannot take is refused alone. The file is written once for the whole
+        batch (one transaction: a single ctrl+z takes a burst of phone votes back),
+        since every write waits for the disk; at an ordinary pace a batch is one.
+        """
+        batch, self._queue = self._queue, []
         session = self.workshop.session
+        scratch = session.state.clone()
+        events: list[Event] = []
+        taken: list[RoomLink.Apply] = []
+        for message in batch:
+            c = message.contribution
+            try:
+                if message.how == "add":
+                    found = events_for(scratch, c)
+                else:
+                    found = events_to_take_out(scratch, c)
+                for event in found:
+                    apply_event(scratch, event)
+            except (DomainError, ValueError) as exc:
+                _settle(message.done, DomainError(str(exc)))
+                continue
+            events += found
+            taken.append(message)
         try:
-            state = session.state
-            events = events_for(state, c) if message.how == "add" else events_to_take_out(state, c)
             session.apply(events)
-        except (DomainError, ValueError) as exc:
-            _settle(done, DomainError(str(exc)))
-            return
-        except SessionFileError as exc:
-            _settle(done, DomainError(str(exc)))
+        except (SessionFileError, ValueError) as exc:
+            for message in taken:
+                _settle(message.done, DomainError(str(exc)))
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
-        _settle(done, None)
-        self._redraw_soon(c)
+        for message in taken:
+            _settle(message.done, None)
+        self._redraw_soon([m.contribution for m in taken])
 
-    def _redraw_soon(self, c: Contribution) -> None:
+    def _redraw_soon(self, contributions: list[Contribution]) -> None:
         """Redraw the stage once for a burst of arrivals, not once per dot."""
-        pending = getattr(self, "_shown_waiting", [])
-        pending.append(c)
-        self._shown_waiting = pending
+        self._shown_waiting += contributions
         if self._redraw_pending:
             return
         self._redraw_pending = True
@@ -124,7 +152,7 @@ class RoomLink(Guarded, Static):
 
     def _redraw(self) -> None:
         self._redraw_pending = False
-        waiting, self._shown_waiting = getattr(self, "_shown_waiting", []), []
+        waiting, self._shown_waiting = self._shown_waiting, []
         self.workshop.refresh_panes()
 
         def shown() -> None:
