@@ -11,7 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
-from test_room_tui import link_of, room_app, room_session
+from test_room_tui import link_of, room_app, room_session, until
 from tui_helpers import screen_text, wait_for_workshop
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -45,8 +45,7 @@ async def test_a_phone_browser_joins_votes_and_adds_to_the_map(tmp_path: Path) -
             await phone.get_by_text("You are Alice").wait_for()
             await phone.get_by_role("button", name="Add a dot to Trust").click()
             await phone.get_by_text("Added.").wait_for()
-            await pilot.pause()
-            assert re.search(r"Trust\s.*\s1\s", screen_text(app))
+            await until(pilot, lambda: re.search(r"Trust\s.*\s1\s", screen_text(app)))
 
             await pilot.press("f4")  # the facilitator moves the wall on to stage 1
             await pilot.pause()
@@ -57,10 +56,9 @@ async def test_a_phone_browser_joins_votes_and_adds_to_the_map(tmp_path: Path) -
             await phone.get_by_label("How close (ring)").select_option("2")
             await phone.get_by_role("button", name="Add to the map").click()
             await phone.get_by_text("Added.").wait_for()
-            await pilot.pause()
             (rel,) = app.session.state.relationships.values()
             assert (rel.name, rel.agency_type, rel.closeness) == ("Hollin Vale Police", "police", 2)
-            assert "Hollin Vale Police" in screen_text(app)
+            await until(pilot, lambda: "Hollin Vale Police" in screen_text(app))
             shot = os.environ.get("FACILITATOR_ROOM_SCREENSHOT")
             if shot:  # how docs/room-phone.png is made
                 await pilot.press("f3")

@@ -33,6 +33,15 @@ def room_app(path: Path, **kw):
     return make_app(sessions_dir=path.parent, open_path=path, room_host="127.0.0.1", **kw)
 
 
+async def until(pilot, condition, tries: int = 100) -> None:
+    """Let the app run until ``condition()`` holds (the wall redraws a moment after)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    assert condition()
+
+
 def link_of(app):
     from facilitator.tui.room import RoomLink
     from facilitator.tui.workshop import WorkshopScreen
@@ -78,14 +87,13 @@ async def test_ctrl_j_opens_the_room_and_a_phone_vote_fills_the_grid(tmp_path: P
                 data={"csrf": csrf, "sid": "first-vote-1", "criterion": "trust", "delta": "1"},
             )
             assert answer.status_code == 303
-        await pilot.pause()
-        assert "1 phone" in screen_text(app)
+        await until(pilot, lambda: "1 phone" in screen_text(app))
         votes = list(app.session.state.rows["criterion_vote"].values())
         assert [(v.criterion_id, v.dots) for v in votes] == [("trust", 1)]
         last = app.session.journal[-1]
         assert last.payload["by"]["room"] == "d1"
         # The criteria pane on the wall shows the dot.
-        assert re.search(r"Trust\s.*\s1\s", screen_text(app))
+        await until(pilot, lambda: re.search(r"Trust\s.*\s1\s", screen_text(app)))
 
 
 async def test_closing_the_room_refuses_connections(tmp_path: Path) -> None:
@@ -150,7 +158,7 @@ async def test_hold_accept_and_remove_from_the_panel(tmp_path: Path) -> None:
             assert (await phone.post(link.address + "add/relationship", data=data)).is_redirect
         await pilot.pause()
         assert app.session.state.relationships == {}
-        assert "held  Guest 1: Relationship: [b]Job Centre" in screen_text(app)
+        await until(pilot, lambda: "held  Guest 1: Relationship: [b]Job Centre" in screen_text(app))
         await pilot.press("a")
         await pilot.pause()
         (rel,) = app.session.state.relationships.values()
@@ -161,7 +169,7 @@ async def test_hold_accept_and_remove_from_the_panel(tmp_path: Path) -> None:
         await pilot.press("a", "delete")
         await pilot.pause()
         assert app.session.state.relationships == {}
-        assert "out  Guest 1" in screen_text(app)
+        await until(pilot, lambda: "out  Guest 1" in screen_text(app))
         # Each step went through the journal.
         kinds = [e.kind for e in app.session.journal if "by" in e.payload]
         assert kinds == ["relationship.added", "relationship.removed"] * 2
@@ -178,8 +186,7 @@ async def test_a_phone_can_be_taken_out(tmp_path: Path) -> None:
             csrf = await phone_joins(phone, link.address)
             await pilot.pause()
             await pilot.press("tab", "k")  # the phones list, then take it out
-            await pilot.pause()
-            assert "Alice (taken out)" in screen_text(app)
+            await until(pilot, lambda: "Alice (taken out)" in screen_text(app))
             data = {"csrf": csrf, "sid": "late-vote-1", "criterion": "trust", "delta": "1"}
             assert (await phone.post(link.address + "add/vote", data=data)).status_code == 403
         assert app.session.state.rows["criterion_vote"] == {}

@@ -32,6 +32,8 @@ from facilitator.tui.guard import Guarded
 if TYPE_CHECKING:
     from facilitator.tui.workshop import WorkshopScreen
 
+REDRAW_EVERY = 0.1  # seconds: the wall redraws for the room at most this often
+
 OPENING_LABELS = {
     "follow": "the stage on the wall",
     "vote": "the dot vote",
@@ -63,6 +65,8 @@ class RoomLink(Guarded, Static):
         self._host, self._port = host, port
         self._redraw_pending = False
         self._shown_waiting: list[Contribution] = []
+        self._panel_stale = False
+        self._last_redraw = 0.0
         self._queue: list[RoomLink.Apply] = []
 
     @property
@@ -143,31 +147,49 @@ class RoomLink(Guarded, Static):
         self._redraw_soon([m.contribution for m in taken])
 
     def _redraw_soon(self, contributions: list[Contribution]) -> None:
-        """Redraw the stage once for a burst of arrivals, not once per dot."""
         self._shown_waiting += contributions
+        self._throttled()
+
+    def _changed(self) -> None:
+        self._panel_stale = True
+        self._throttled()
+
+    def _throttled(self) -> None:
+        """Redraw at most every REDRAW_EVERY seconds while phones keep arriving.
+
+        Thirty phones voting at once would otherwise redraw the wall for every dot and
+        leave the facilitator's keys waiting behind the drawing.
+        """
         if self._redraw_pending:
             return
         self._redraw_pending = True
-        self.call_later(self._redraw)
+        wait = self._last_redraw + REDRAW_EVERY - time.perf_counter()
+        if wait > 0:
+            self.set_timer(wait, self._redraw)
+        else:
+            self.call_later(self._redraw)
 
     def _redraw(self) -> None:
         self._redraw_pending = False
+        self._last_redraw = time.perf_counter()
         waiting, self._shown_waiting = self._shown_waiting, []
-        self.workshop.refresh_panes()
+        if waiting:
+            self.workshop.refresh_panes()
+        if self._panel_stale:
+            self._panel_stale = False
+            self._show()
+            for screen in self.app.screen_stack:
+                refresh = getattr(screen, "room_changed", None)
+                if refresh is not None:
+                    refresh()
 
         def shown() -> None:
             now = time.perf_counter()
             for c in waiting:
                 c.shown = now
 
-        self.call_after_refresh(shown)
-
-    def _changed(self) -> None:
-        self._show()
-        for screen in self.app.screen_stack:
-            refresh = getattr(screen, "room_changed", None)
-            if refresh is not None:
-                refresh()
+        if waiting:
+            self.call_after_refresh(shown)
 
     def _show(self) -> None:
         if self.hub is None:
