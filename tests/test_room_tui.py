@@ -210,3 +210,19 @@ async def test_an_address_that_cannot_be_used_is_one_message(tmp_path: Path) -> 
         assert link_of(app) is None
         (note,) = app._notifications
         assert "The room could not open on 203.0.113.7" in note.message
+
+
+async def test_replay_shows_which_phone_added_what(tmp_path: Path) -> None:
+    from facilitator.room.contributions import Contribution, events_for
+
+    path = room_session(tmp_path)
+    session = SessionFile.open(path)
+    alice = next(iter(session.state.participants))
+    vote = Contribution("c1", "d1", alice, "vote", {"criterion_id": "trust", "delta": 1}, "s1")
+    session.apply(events_for(session.state, vote))
+    session.close()
+    app = make_app(sessions_dir=tmp_path, replay_path=path)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await until(pilot, lambda: "Event" in screen_text(app))
+        await pilot.press("end")
+        await until(pilot, lambda: "from a phone: Alice" in screen_text(app))

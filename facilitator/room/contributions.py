@@ -132,6 +132,15 @@ def credited(payload: dict[str, Any]) -> dict[str, Any] | None:
     return by if isinstance(by, dict) and "room" in by else None
 
 
+def credit_text(payload: dict[str, Any], state: SessionState) -> str:
+    """ "from a phone: Alice" for an event a phone made (names as the laptop knows them)."""
+    by = credited(payload)
+    if by is None:
+        return ""
+    person = state.participants.get(by.get("participant_id") or "")
+    return f"from a phone: {person.name if person else 'a guest'}"
+
+
 def dots_placed(state: SessionState, participant_id: str) -> int:
     return sum(
         v.dots
