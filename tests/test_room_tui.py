@@ -226,3 +226,14 @@ async def test_replay_shows_which_phone_added_what(tmp_path: Path) -> None:
         await until(pilot, lambda: "Event" in screen_text(app))
         await pilot.press("end")
         await until(pilot, lambda: "from a phone: Alice" in screen_text(app))
+
+
+async def test_the_room_bar_and_the_footer_both_show(tmp_path: Path) -> None:
+    app = room_app(room_session(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("ctrl+j", "escape")
+        await until(pilot, lambda: "Room open" in screen_text(app))
+        lines = [line for line in screen_text(app).splitlines() if line.strip()]
+        assert "Room open" in lines[-2]
+        assert "Undo" in lines[-1]  # the Footer's keys are still there

@@ -1,6 +1,6 @@
 """The room inside the workshop screen: the web server's life, and what phones send.
 
-``RoomLink`` is a one-line bar at the foot of the workshop screen while the room is on
+``RoomLink`` is a one-line bar above the workshop screen's Footer while the room is on
 ("Room open · http://… · 12 phones · 2 held"). It owns the hub and the web server, and
 it is where contributions are committed: the server hands each one over as a message,
 so every write to the session happens in the UI's own message handling, one at a
@@ -47,7 +47,7 @@ class RoomLink(Guarded, Static):
     """The open room: its server, its hub, and the line that tells the wall about it."""
 
     DEFAULT_CSS = """
-    RoomLink { dock: bottom; height: 1; background: $secondary 30%; padding: 0 1; }
+    RoomLink { height: 1; background: $secondary 30%; padding: 0 1; }
     """
 
     @dataclass
@@ -239,7 +239,7 @@ def open_room(workshop: WorkshopScreen) -> RoomLink | None:
         return None
     link = RoomLink(room_host(workshop.app), getattr(workshop.app, "room_port", 0))
     try:
-        workshop.mount(link)
+        workshop.mount(link, after="#stages")  # above the Footer, below the stage
         link.open()
     except OSError as exc:
         link.remove()
