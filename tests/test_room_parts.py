@@ -45,3 +45,30 @@ def test_bind_takes_a_free_port_and_refuses_a_foreign_address() -> None:
         sock.close()
     with pytest.raises(OSError):
         bind("203.0.113.7")  # not this machine's
+
+
+def test_the_room_package_loads_without_the_terminal_ui_or_the_store() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import importlib, json, pkgutil, sys\n"
+        "import facilitator.room as p\n"
+        "for info in pkgutil.walk_packages(p.__path__, prefix='facilitator.room.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    modules = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "facilitator.room.server" in modules and "starlette" in modules
+    assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
+    assert "facilitator.store" not in modules

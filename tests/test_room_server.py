@@ -327,3 +327,20 @@ def test_version_answers_only_joined_devices(room: Room) -> None:
     assert after != before
     room.state.info.current_stage = "all-relationships"  # the wall moved on
     assert phone.get(room.url + "version").json()["version"] != after
+
+
+def test_a_dropped_phone_comes_back_as_itself(room: Room) -> None:
+    phone = room.phone("192.168.1.30")
+    csrf = join(room, phone, "Alice")
+    vote(room, phone, csrf, "trust")
+    token = phone.cookies.get(COOKIE)
+    # The phone drops off the Wi-Fi and comes back with a new address and connection.
+    back = room.phone("192.168.1.77")
+    back.cookies.set(COOKIE, token, path=room.url)
+    page = back.get(room.url)
+    assert "You are <strong>Alice</strong>" in page.text
+    assert "+1 dot: Trust" in page.text
+    assert "set-cookie" not in page.headers  # no new identity
+    assert vote(room, back, csrf_of(page.text), "trust").status_code == 303
+    assert dots(room, "Alice", "trust") == 2
+    assert len(room.hub.devices) == 1
