@@ -344,3 +344,12 @@ def test_a_dropped_phone_comes_back_as_itself(room: Room) -> None:
     assert vote(room, back, csrf_of(page.text), "trust").status_code == 303
     assert dots(room, "Alice", "trust") == 2
     assert len(room.hub.devices) == 1
+
+
+def test_pages_are_rate_limited_too(room: Room, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(security, "clock", lambda: 5000.0)
+    phone = room.phone()
+    join(room, phone, "Alice")
+    codes = [phone.get(room.url + "version").status_code for _ in range(40)]
+    assert codes[0] == 200 and codes[-1] == 429
+    assert phone.get(room.url).status_code == 429

@@ -239,7 +239,9 @@ def build_app(hub: Hub) -> ASGIApp:
     async def version(request: Request) -> Response:
         try:
             check_code(request)
-            known_device(request)
+            device = known_device(request)
+            if not hub.limits.allow("PAGE", device.id):
+                raise Refused("Too many requests from this phone: wait a moment.", 429)
         except Refused as exc:
             return refusal(exc, request)
         return JSONResponse({"version": f"{hub.version}.{hub.what_is_open()}"})
