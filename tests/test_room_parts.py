@@ -29,6 +29,15 @@ def test_qr_lines_draw_every_module() -> None:
     assert width <= 33 and len(lines) <= 17
 
 
+def test_an_ipv6_address_is_written_in_brackets() -> None:
+    assert join_url("::1", 8000, "K7M4QP") == "HTTP://[::1]:8000/K7M4QP/"
+    sock = bind("::1")
+    try:
+        assert sock.family == socket.AF_INET6
+    finally:
+        sock.close()
+
+
 def test_lan_address_is_an_address() -> None:
     found = ipaddress.ip_address(lan_address())
     assert found.version == 4 and not found.is_unspecified
@@ -72,3 +81,21 @@ def test_the_room_package_loads_without_the_terminal_ui_or_the_store() -> None:
     assert "facilitator.room.server" in modules and "starlette" in modules
     assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
     assert "facilitator.store" not in modules
+
+
+def test_open_room_options_reach_the_app(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+    from tui_helpers import new_session_file
+
+    from facilitator import cli
+
+    path = new_session_file(tmp_path)
+    seen: dict = {}
+    monkeypatch.setattr(cli, "run_app", lambda folder, **kw: seen.update(kw))
+    args = ["--sessions-dir", str(tmp_path), "open", str(path), "--room", "--room-host", "::1"]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0, result.output
+    assert seen["room"] is True and seen["room_host"] == "::1"
+    seen.clear()
+    CliRunner().invoke(cli.main, ["--sessions-dir", str(tmp_path), "open", str(path)])
+    assert "room" not in seen and seen["open_path"] == path.resolve()

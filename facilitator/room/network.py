@@ -34,7 +34,8 @@ def lan_address() -> str:
 
 def bind(host: str, port: int = 0) -> socket.socket:
     """A listening socket on host:port (port 0: any free one). OSError if refused."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

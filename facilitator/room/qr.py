@@ -26,4 +26,9 @@ def qr_lines(url: str, border: int = 2) -> list[str]:
 
 def join_url(host: str, port: int, code: str) -> str:
     """The address a phone opens (capitals: the QR code is smaller, and phones accept it)."""
-    return f"HTTP://{host}:{port}/{code}/"
+    return f"HTTP://{web_host(host)}:{port}/{code}/"
+
+
+def web_host(host: str) -> str:
+    """The host as an address writes it (an IPv6 address goes in brackets)."""
+    return f"[{host}]" if ":" in host else host

@@ -25,7 +25,7 @@ from facilitator.domain.events import Event, apply_event
 from facilitator.room.contributions import Contribution, events_for, events_to_take_out
 from facilitator.room.hub import Hub
 from facilitator.room.network import RoomServer, lan_address
-from facilitator.room.qr import join_url
+from facilitator.room.qr import join_url, web_host
 from facilitator.room.server import build_app
 from facilitator.store.errors import SessionFileError
 from facilitator.tui.guard import Guarded
@@ -95,7 +95,7 @@ class RoomLink(Guarded, Static):
     def address(self) -> str:
         """The address as people type it."""
         assert self.hub is not None and self.server is not None
-        return f"http://{self.server.host}:{self.server.port}/{self.hub.code}/"
+        return f"http://{web_host(self.server.host)}:{self.server.port}/{self.hub.code}/"
 
     async def _hand_over(self, c: Contribution, how: str) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
