@@ -117,15 +117,23 @@ def new(
 
 @main.command("open")
 @click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--room", is_flag=True, help="Open the room page for phones straight away.")
+@click.option(
+    "--room-host",
+    default=None,
+    metavar="ADDRESS",
+    help="Serve the room page on this address (default: the laptop's on the local network).",
+)
 @click.pass_context
-def open_cmd(ctx: click.Context, file: str) -> None:
+def open_cmd(ctx: click.Context, file: str, room: bool, room_host: str | None) -> None:
     """Open the session in FILE."""
     path = Path(file).resolve()
     try:
         inspect_file(path)
     except SessionFileError as exc:
         _fail(str(exc))
-    run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
+    extra = {"room": room, "room_host": room_host} if room or room_host else {}
+    run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"], **extra)
 
 
 @main.command("list")

@@ -99,6 +99,8 @@ class FacilitatorApp(Guarded, App[None]):
         # the program then ends with status 1, as the command line's own checks do.
         self._start_failed = False
         self._shown_any = False
+        self.room_on_open = False  # open the room page once the session shows (--room)
+        self.room_host: str | None = None  # where the room page is served (--room-host)
         # The home screen's list of sessions is read while Textual starts up (SQLite
         # works outside Python's lock), so the first frame can show it sooner.
         self._early_listing = (
@@ -487,8 +489,17 @@ def make_app(
     open_path: Path | None = None,
     replay_path: Path | None = None,
     questions: Path | None = None,
+    room: bool = False,
+    room_host: str | None = None,
 ) -> FacilitatorApp:
-    """Build the app for the command line and for tests alike."""
-    return FacilitatorApp(
+    """Build the app for the command line and for tests alike.
+
+    ``room``: open the room page as soon as the session is shown; ``room_host``: the
+    address it serves on (default: the laptop's address on the local network).
+    """
+    app = FacilitatorApp(
         sessions_dir, open_path=open_path, replay_path=replay_path, questions=questions
     )
+    app.room_on_open = room
+    app.room_host = room_host
+    return app

@@ -237,6 +237,11 @@ class ReplayScreen(WorkshopScreen):
             stage = load_vocabulary().label("stages", entry.stage)
             head.append(f"[{stage}] ")
             head.append(describe(entry.event), style="italic")
+            from facilitator.room.contributions import credit_text
+
+            who = credit_text(entry.payload, self.replay.state)
+            if who:
+                head.append(f" · {who}")
         else:
             head.append("The start: an empty session", style="italic")
         head.truncate(width + 2, overflow="ellipsis")

@@ -73,6 +73,13 @@ class WorkshopScreen(Guarded, Screen[None]):
             tooltip="What changed since the session this one was started from",
         ),
         Binding(
+            "ctrl+j",
+            "room",
+            "Room",
+            show=False,
+            tooltip="Let participants add from their phones (the room page)",
+        ),
+        Binding(
             "ctrl+l",
             "close_session",
             "Leave",
@@ -122,6 +129,9 @@ class WorkshopScreen(Guarded, Screen[None]):
         self._time_kept_at = self._entered
         self.set_interval(1.0, self._tick)
         self._tick()
+        if getattr(self.app, "room_on_open", False):  # facilitator open FILE --room
+            self.app.room_on_open = False
+            self.call_after_refresh(self.action_room)
 
     # -- committing -------------------------------------------------------------------------
 
@@ -256,6 +266,15 @@ class WorkshopScreen(Guarded, Screen[None]):
         self.app.push_screen(
             ExportDialog(self.session.path, self.session.state, self.session.journal)
         )
+
+    def action_room(self) -> None:
+        """Open the room page (or its panel, if it is open already)."""
+        from facilitator.tui.room import open_room
+        from facilitator.tui.room_screen import RoomScreen
+
+        link = open_room(self)
+        if link is not None:
+            self.app.push_screen(RoomScreen(link))
 
     def action_close_session(self) -> None:
         self.app.leave_session()
