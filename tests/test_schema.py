@@ -1,0 +1,43 @@
+"""The published JSON schema is the one the model's field declarations make."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from facilitator.demo import build_demo
+from facilitator.domain.fields import specs_of
+from facilitator.domain.model import ENTITY_TYPES, SessionInfo
+from facilitator.export import export
+from facilitator.export.schema import schema_text, session_schema
+
+SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "session.schema.json"
+
+
+def test_the_committed_schema_is_the_generated_one() -> None:
+    """Regenerate with: python -m facilitator.export.schema > docs/session.schema.json"""
+    assert SCHEMA.read_text(encoding="utf-8") == schema_text()
+
+
+@pytest.mark.parametrize("kind", ["session", *ENTITY_TYPES])
+def test_every_declared_field_is_in_the_schema(kind: str) -> None:
+    cls = SessionInfo if kind == "session" else ENTITY_TYPES[kind]
+    described = session_schema()["$defs"][kind]["properties"]
+    assert set(described) - {"id"} == set(specs_of(cls))
+
+
+def test_a_declared_limit_reaches_the_schema(tmp_path: Path) -> None:
+    """The schema refuses what the declarations refuse: an over-long name, a score of 6."""
+    validator = jsonschema.Draft202012Validator(session_schema())
+    with build_demo(tmp_path / "demo.facilitator") as demo:
+        doc = json.loads(export(demo.state, "json"))
+    validator.validate(doc)
+    too_long = json.loads(json.dumps(doc))
+    too_long["participants"][0]["name"] = "x" * 501
+    assert not validator.is_valid(too_long)
+    bad_score = json.loads(json.dumps(doc))
+    bad_score["ratings"][0]["score"] = 6
+    assert not validator.is_valid(bad_score)
