@@ -284,15 +284,12 @@ def entity_fields(kind: str) -> tuple[str, ...]:
 
 def to_dict(obj: Any) -> dict[str, Any]:
     """A plain, JSON-ready copy of an entity or the session info."""
-    return {f.name: _copy(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    return {f.name: copy_value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
 
 
-def _copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return dict(value)
-    return value
+def copy_value(value: Any) -> Any:
+    """A field's value, with a list copied (the only kind of value that can change)."""
+    return list(value) if isinstance(value, list) else value
 
 
 @dataclass

@@ -30,6 +30,7 @@ __all__ = [
     "CRITERIA_IDS",
     "KINDS",
     "REQUIRED_IDS",
+    "STAGE_IDS",
     "Term",
     "Vocabulary",
     "VocabularyError",
@@ -75,6 +76,17 @@ CRITERIA_IDS: tuple[str, ...] = (
     "follow-through",
 )
 """The eight criteria of an effective relationship: exactly these, in this order."""
+
+STAGE_IDS: tuple[str, ...] = (
+    "setup",
+    "criteria",
+    "all-relationships",
+    "good-relationship",
+    "to-develop",
+    "conversation",
+    "notes",
+)
+"""The workshop's stages, in the order a session goes through them."""
 
 REQUIRED_IDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -136,15 +148,7 @@ REQUIRED_IDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "evidence-lived-experience",
             "paid-capacity",
         ),
-        "stages": (
-            "setup",
-            "criteria",
-            "all-relationships",
-            "good-relationship",
-            "to-develop",
-            "conversation",
-            "notes",
-        ),
+        "stages": STAGE_IDS,
         "closeness": ("1", "2", "3", "4"),
         "effort_directions": ("us", "them", "both"),
         "relationship_states": ("active", "dormant", "lost", "wished-for"),
