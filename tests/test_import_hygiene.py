@@ -74,6 +74,7 @@ def test_the_catalog_and_errors_do_not_load_the_database_layer() -> None:
     assert "sqlalchemy" not in loaded
     assert "sqlmodel" not in loaded
     assert "textual" not in loaded
+    assert "pydantic" not in loaded  # loaded only when a vocabulary or question bank is read
 
 
 def test_the_walk_would_notice_a_heavy_import() -> None:
