@@ -41,3 +41,15 @@ def test_a_declared_limit_reaches_the_schema(tmp_path: Path) -> None:
     bad_score = json.loads(json.dumps(doc))
     bad_score["ratings"][0]["score"] = 6
     assert not validator.is_valid(bad_score)
+
+
+def test_the_import_adds_what_an_entity_refers_to_first() -> None:
+    """The import's order follows the references the model declares (a conversation's
+    earlier conversation is linked once all conversations exist)."""
+    from facilitator.export.importer import IMPORT_ORDER
+
+    assert sorted(IMPORT_ORDER) == sorted(ENTITY_TYPES)
+    for position, kind in enumerate(IMPORT_ORDER):
+        for spec in specs_of(ENTITY_TYPES[kind]).values():
+            if spec.kind in ("ref", "refs") and spec.target != kind:
+                assert IMPORT_ORDER.index(spec.target) < position, (kind, spec.target)
