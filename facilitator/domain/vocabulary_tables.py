@@ -125,14 +125,12 @@ class TermTable(Table):
         return group
 
     def term(self) -> Term:
-        return Term(
-            id=self.id,
-            label=self.label,
-            description=self.description,
-            group=self.group,
-            symbol=self.symbol,
-            short=self.short or self.label,
-        )
+        return Term(**self.words())
+
+    def words(self) -> dict[str, Any]:
+        """The fields a :class:`Term` holds, the short label filled in."""
+        fields = self.model_dump(include=set(TermTable.model_fields))
+        return fields | {"short": self.short or self.label}
 
 
 class AgencyTypeTable(TermTable):
@@ -208,16 +206,7 @@ def _read_agency_type(entry: dict[str, Any], where: str, source: str) -> AgencyT
         sub = _entry(TermTable, sub_entry, sub_where, "agency subtypes", source).term()
         _check_unique(sub.id, sub_where, seen, source)
         subtypes.append(sub)
-    base = table.term()
-    return AgencyType(
-        id=base.id,
-        label=base.label,
-        description=base.description,
-        group=base.group,
-        symbol=base.symbol,
-        short=base.short,
-        subtypes=tuple(subtypes),
-    )
+    return AgencyType(**table.words(), subtypes=tuple(subtypes))
 
 
 def _entry(
