@@ -53,3 +53,18 @@ def test_the_import_adds_what_an_entity_refers_to_first() -> None:
         for spec in specs_of(ENTITY_TYPES[kind]).values():
             if spec.kind in ("ref", "refs") and spec.target != kind:
                 assert IMPORT_ORDER.index(spec.target) < position, (kind, spec.target)
+
+
+@pytest.mark.parametrize("kind", ["session", *ENTITY_TYPES])
+def test_each_declared_shape_agrees_with_the_python_type(kind: str) -> None:
+    """A field typed ``int | None`` must be declared as an optional whole number, and so on."""
+    import dataclasses
+
+    cls = SessionInfo if kind == "session" else ENTITY_TYPES[kind]
+    specs = specs_of(cls)
+    for f in dataclasses.fields(cls):
+        written = str(f.type).replace(" ", "")
+        expected = {"str|None": "str?", "int|None": "int?", "list[str]": "list"}.get(
+            written, written
+        )
+        assert specs[f.name].value_type == expected, f.name
