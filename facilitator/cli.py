@@ -295,7 +295,8 @@ def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool
 @click.pass_context
 def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
     """Recreate a session file from a JSON export (FILE.json)."""
-    from facilitator.export.importer import JsonImportError, import_json, parse
+    from facilitator.export.importer import JsonImportError, parse
+    from facilitator.store.importing import import_json
     from facilitator.store.sessionfile import session_path
 
     source = Path(file)

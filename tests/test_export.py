@@ -28,10 +28,11 @@ from facilitator.domain.model import SessionState
 from facilitator.export import FORMATS, ExportError, default_suffix, export, write_atomic
 from facilitator.export.anonymise import anonymise
 from facilitator.export.csvzip import COLUMNS, FORMULA_STARTS
-from facilitator.export.importer import JsonImportError, import_json
+from facilitator.export.importer import JsonImportError
 from facilitator.export.mapping import UNPLACED_RING, layout, sectors
 from facilitator.export.markdown import escape
 from facilitator.store.errors import SessionFileError
+from facilitator.store.importing import import_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "docs" / "session.schema.json"

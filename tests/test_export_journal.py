@@ -13,7 +13,7 @@ from facilitator.cli import main
 from facilitator.demo import build_demo
 from facilitator.domain import events as ev
 from facilitator.export import export
-from facilitator.export.importer import import_json
+from facilitator.store.importing import import_json
 from facilitator.store.sessionfile import SessionFile
 
 

@@ -22,7 +22,7 @@ from facilitator.domain.model import SessionState
 from facilitator.export import export
 from facilitator.export.common import xml_text
 from facilitator.export.csvzip import COLUMNS, FORMULA_STARTS
-from facilitator.export.importer import import_json
+from facilitator.store.importing import import_json
 
 NASTY = [
     "<script>alert(1)</script>",

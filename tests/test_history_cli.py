@@ -14,8 +14,8 @@ from facilitator.demo import DEMO_TITLE, build_demo
 from facilitator.demo_later import LATER_TITLE, build_demo_later, later_path
 from facilitator.domain import conversation as conv_rules
 from facilitator.export import export
-from facilitator.export.importer import import_json
 from facilitator.history.files import read_session
+from facilitator.store.importing import import_json
 from facilitator.store.sessionfile import SessionFile
 
 

@@ -74,6 +74,7 @@ def test_the_catalog_and_errors_do_not_load_the_database_layer() -> None:
     assert "sqlalchemy" not in loaded
     assert "sqlmodel" not in loaded
     assert "textual" not in loaded
+    assert "pydantic" not in loaded  # loaded only when a vocabulary or question bank is read
 
 
 def test_the_walk_would_notice_a_heavy_import() -> None:
@@ -104,3 +105,38 @@ def test_history_is_pure_apart_from_its_one_file_module() -> None:
     loaded = top_level(result["modules"])
     assert "textual" not in loaded and "sqlalchemy" not in loaded
     assert not any(m.startswith("facilitator.store") for m in result["modules"])
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every module a source file imports, at the top, in a function or for type checks."""
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_export_never_imports_the_store() -> None:
+    """Exports are pure functions of a session: not even a function-level or type-only
+    import of the store (the JSON import's writing half lives in the store)."""
+    offenders = {
+        path.name: sorted(n for n in _imported_names(path) if n.startswith("facilitator.store"))
+        for path in sorted((ROOT / "facilitator" / "export").glob("*.py"))
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_domain_loads_without_the_database_layer() -> None:
+    code = (
+        "import json, sys, importlib, pkgutil\n"
+        "import facilitator.domain as d\n"
+        "for i in pkgutil.walk_packages(d.__path__, prefix='facilitator.domain.'):\n"
+        "    importlib.import_module(i.name)\n"
+        "print(json.dumps({'modules': sorted(sys.modules)}))\n"
+    )
+    loaded = top_level(run(code)["modules"])
+    assert not {"sqlalchemy", "sqlmodel", "textual"} & loaded

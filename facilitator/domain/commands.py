@@ -15,9 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from facilitator.domain import events as ev
+from facilitator.domain.fields import Spec, specs_of
 from facilitator.domain.holders import is_fragile
-from facilitator.domain.model import ENTITY_TYPES, SESSION_FIELDS, SessionState, to_dict
-from facilitator.domain.text import LINE_MAX, NAME_MAX, NOTE_MAX, TextError, clean_text
+from facilitator.domain.model import (
+    ENTITY_TYPES,
+    SESSION_FIELDS,
+    SessionInfo,
+    SessionState,
+    to_dict,
+)
+from facilitator.domain.text import TextError, clean_text
 from facilitator.domain.vocabulary import load_vocabulary
 
 
@@ -29,144 +36,12 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-# -- field rules --------------------------------------------------------------------------
+# -- field checks -------------------------------------------------------------------------
 
-# kind of value -> how it is checked. ("text", max, multiline, required) for text;
-# ("vocab", vocabulary kind) for one id; ("vocabs", kind) for a list of ids;
-# ("choice", {...}) for a fixed set; ("int", lo, hi); ("bool",); ("ref", entity kind);
-# ("refs", entity kind) for a list of ids; ("any",) for values checked elsewhere.
-Rule = tuple
-
-_FIELD_RULES: dict[str, dict[str, Rule]] = {
-    "session": {
-        "title": ("text", LINE_MAX, False, True),
-        "area": ("text", LINE_MAX, False, False),
-        "date": ("date",),
-        "venue_mode": ("vocab", "venue_modes"),
-        "facilitator": ("text", NAME_MAX, False, False),
-        "notes": ("text", NOTE_MAX, True, False),
-        "current_stage": ("vocab", "stages"),
-        "dots_per_person": ("int", 1, 10),
-        "good_relationship_id": ("ref?", "relationship"),
-        "develop_relationship_id": ("ref?", "relationship"),
-        "finished": ("bool",),
-        "session_id": ("text", 100, False, False),
-        "origin_id": ("text", 100, False, False),
-        "origin_title": ("text", LINE_MAX, False, False),
-        "origin_date": ("date",),
-        "origin_file": ("text", LINE_MAX, False, False),
-        "origin_criteria": ("vocabs", "criteria"),
-    },
-    "participant": {
-        "name": ("text", NAME_MAX, False, True),
-        "role": ("vocab", "roles"),
-        "agency": ("text", NAME_MAX, False, False),
-        "consent_named": ("bool",),
-        "present": ("bool",),
-    },
-    "criterion_vote": {
-        "participant_id": ("ref", "participant"),
-        "criterion_id": ("vocab", "criteria"),
-        "dots": ("int", 0, 10),
-        "round": ("int", 1, 2),
-    },
-    "criterion_choice": {
-        "criterion_id": ("vocab", "criteria"),
-        "position": ("int", 1, 2),
-        "method": ("choice", {"direct", "vote", "runoff", "decision"}),
-        "reason": ("text", NOTE_MAX, True, False),
-        "own_words": ("text", NOTE_MAX, True, False),
-    },
-    "relationship": {
-        "name": ("text", NAME_MAX, False, True),
-        "agency_type": ("vocab?", "agency_types"),
-        "agency_subtype": ("subtype?",),
-        "rel_type": ("vocab?", "relationship_types"),
-        "closeness": ("int?", 1, 4),
-        "purposes": ("vocabs", "purposes"),
-        "holder_roles": ("vocabs", "holders"),
-        "holder_participants": ("refs", "participant"),
-        "effort": ("vocab?", "effort_directions"),
-        "state": ("vocab", "relationship_states"),
-        "notes": ("text", NOTE_MAX, True, False),
-        "works_notes": ("text", NOTE_MAX, True, False),
-        "better_looks_like": ("text", NOTE_MAX, True, False),
-        "want_conversation": ("bool",),
-    },
-    "rating": {
-        "relationship_id": ("ref", "relationship"),
-        "criterion_id": ("vocab", "criteria"),
-        "score": ("int?", 1, 5),
-        "why": ("text", NOTE_MAX, True, False),
-    },
-    "outcome": {
-        "relationship_id": ("ref", "relationship"),
-        "beneficiary": ("choice", {"partnership", "agency", "area"}),
-        "outcome_id": ("vocab?", "outcomes"),
-        "text": ("text", NOTE_MAX, True, False),
-    },
-    "factor": {
-        "relationship_id": ("ref", "relationship"),
-        "factor_id": ("vocab?", "factors"),
-        "effect": ("choice", {"helps", "hinders"}),
-        "notes": ("text", NOTE_MAX, True, False),
-    },
-    "action": {
-        "what": ("text", NOTE_MAX, True, True),
-        "who_org": ("text", NAME_MAX, False, False),
-        "who_person": ("text", NAME_MAX, False, False),
-        "by_when": ("text", 100, False, False),
-        "status": ("vocab", "action_statuses"),
-        "relationship_id": ("ref?", "relationship"),
-        "conversation_id": ("ref?", "conversation"),
-        "notes": ("text", NOTE_MAX, True, False),
-    },
-    "conversation": {
-        "relationship_id": ("ref?", "relationship"),
-        "agency_name": ("text", NAME_MAX, False, True),
-        "agency_type": ("vocab?", "agency_types"),
-        "previous_id": ("ref?", "conversation"),
-        "bank_id": ("text", 100, False, False),
-        "boundaries_in": ("text", NOTE_MAX, True, False),
-        "boundaries_out": ("text", NOTE_MAX, True, False),
-        "current_prompt_id": ("any",),
-        "skipped_prompts": ("any",),
-        "summary": ("text", NOTE_MAX, True, False),
-        "started_at": ("text", 40, False, False),
-        "finished": ("bool",),
-    },
-    "attendee": {
-        "conversation_id": ("ref", "conversation"),
-        "side": ("choice", {"partnership", "agency"}),
-        "name": ("text", NAME_MAX, False, True),
-        "participant_id": ("ref?", "participant"),
-    },
-    "prompt_answer": {
-        "conversation_id": ("ref", "conversation"),
-        "prompt_id": ("text", 100, False, True),
-        "text": ("text", NOTE_MAX, True, True),
-        "speaker": ("vocab", "speakers"),
-        "tag": ("vocab?", "note_tags"),
-    },
-    "action_review": {
-        "conversation_id": ("ref", "conversation"),
-        "action_id": ("ref", "action"),
-        "status": ("vocab", "action_statuses"),
-        "note": ("text", NOTE_MAX, True, False),
-    },
-    "stage_time": {
-        "timebox_minutes": ("int?", 1, 600),
-        "spent_seconds": ("int", 0, 10**7),
-    },
-}
-
-_LABELS = {
-    "name": "name",
-    "title": "title",
-    "what": "what",
-    "text": "note",
-    "agency_name": "agency name",
-    "prompt_id": "prompt",
+# Every field's shape is declared once, on the model (see facilitator.domain.fields).
+_SHAPES: dict[str, dict[str, Spec]] = {
+    "session": specs_of(SessionInfo),
+    **{kind: specs_of(cls) for kind, cls in ENTITY_TYPES.items()},
 }
 
 
@@ -174,10 +49,10 @@ def fixed_choices() -> frozenset[str]:
     """Every value of every field that takes one of a fixed set (``"helps"``, ``"direct"``…)."""
     return frozenset(
         value
-        for rules in _FIELD_RULES.values()
-        for rule in rules.values()
-        if rule[0] == "choice"
-        for value in rule[1]
+        for shapes in _SHAPES.values()
+        for spec in shapes.values()
+        if spec.kind == "choice"
+        for value in spec.choices
     )
 
 
@@ -185,68 +60,13 @@ def _check(
     state: SessionState, kind: str, fields: dict[str, Any], partial: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Check and clean field values for an entity kind; return the cleaned values."""
-    rules = _FIELD_RULES[kind]
-    vocab = load_vocabulary()
+    shapes = _SHAPES[kind]
     out: dict[str, Any] = {}
     for name, value in fields.items():
-        if name not in rules:
+        spec = shapes.get(name)
+        if spec is None:
             raise DomainError(f"A {kind.replace('_', ' ')} has no field {name!r}.")
-        rule = rules[name]
-        what = _LABELS.get(name, name.replace("_", " "))
-        tag = rule[0]
-        try:
-            if tag == "text":
-                out[name] = clean_text(
-                    value, what=what, max_len=rule[1], multiline=rule[2], required=rule[3]
-                )
-                continue
-        except TextError as err:
-            raise DomainError(str(err)) from None
-        optional = tag.endswith("?")
-        if optional and value in (None, ""):
-            out[name] = None
-            continue
-        base = tag.rstrip("?")
-        if base == "vocab":
-            if value not in vocab.ids(rule[1]):
-                raise DomainError(f"Unknown {what}: {value!r}.")
-            out[name] = value
-        elif base == "vocabs":
-            values = _unique(value, what)
-            unknown = [v for v in values if v not in vocab.ids(rule[1])]
-            if unknown:
-                raise DomainError(f"Unknown {what}: {', '.join(map(repr, unknown))}.")
-            out[name] = values
-        elif base == "subtype":
-            out[name] = value if isinstance(value, str) else _bad(what)
-        elif base == "choice":
-            if value not in rule[1]:
-                raise DomainError(f"{what.capitalize()} must be one of {sorted(rule[1])}.")
-            out[name] = value
-        elif base == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise DomainError(f"{what.capitalize()} must be a whole number.")
-            if not rule[1] <= value <= rule[2]:
-                raise DomainError(f"{what.capitalize()} must be from {rule[1]} to {rule[2]}.")
-            out[name] = value
-        elif base == "bool":
-            if not isinstance(value, bool):
-                raise DomainError(f"{what.capitalize()} must be yes or no.")
-            out[name] = value
-        elif base == "ref":
-            if value not in state.rows[rule[1]]:
-                raise DomainError(f"No such {rule[1].replace('_', ' ')}: {value!r}.")
-            out[name] = value
-        elif base == "refs":
-            values = _unique(value, what)
-            missing = [v for v in values if v not in state.rows[rule[1]]]
-            if missing:
-                raise DomainError(f"No such {rule[1]}: {', '.join(missing)}.")
-            out[name] = values
-        elif base == "date":
-            out[name] = _check_date(value)
-        else:  # "any"
-            out[name] = value
+        out[name] = _check_value(state, spec, spec.label or name.replace("_", " "), value)
     if kind == "relationship":
         merged = {**(partial or {}), **out}
         sub = merged.get("agency_subtype")
@@ -255,14 +75,65 @@ def _check(
             if atype is None:
                 raise DomainError("Choose an agency type before a sub-type.")
             try:
-                vocab.subtype(atype, sub)
+                load_vocabulary().subtype(atype, sub)
             except KeyError:
                 raise DomainError(f"Unknown sub-type {sub!r} for {atype}.") from None
     return out
 
 
-def _bad(what: str) -> Any:
-    raise DomainError(f"Bad value for {what}.")
+def _check_value(state: SessionState, spec: Spec, what: str, value: Any) -> Any:
+    """One field's value, checked against its declared shape and cleaned."""
+    kind = spec.kind
+    if kind == "text":
+        try:
+            return clean_text(
+                value,
+                what=what,
+                max_len=spec.max_len,
+                multiline=spec.multiline,
+                required=spec.required,
+            )
+        except TextError as err:
+            raise DomainError(str(err)) from None
+    if kind == "date":
+        return _check_date(value)
+    if kind == "loose":
+        return value
+    if spec.optional and value in (None, ""):
+        return None
+    if kind == "vocab":
+        if value not in load_vocabulary().ids(spec.target):
+            raise DomainError(f"Unknown {what}: {value!r}.")
+    elif kind == "vocabs":
+        values = _unique(value, what)
+        unknown = [v for v in values if v not in load_vocabulary().ids(spec.target)]
+        if unknown:
+            raise DomainError(f"Unknown {what}: {', '.join(map(repr, unknown))}.")
+        return values
+    elif kind == "subtype":
+        if not isinstance(value, str):
+            raise DomainError(f"Bad value for {what}.")
+    elif kind == "choice":
+        if value not in spec.choices:
+            raise DomainError(f"{what.capitalize()} must be one of {sorted(spec.choices)}.")
+    elif kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DomainError(f"{what.capitalize()} must be a whole number.")
+        if not spec.lo <= value <= spec.hi:
+            raise DomainError(f"{what.capitalize()} must be from {spec.lo} to {spec.hi}.")
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            raise DomainError(f"{what.capitalize()} must be yes or no.")
+    elif kind == "ref":
+        if value not in state.rows[spec.target]:
+            raise DomainError(f"No such {spec.target.replace('_', ' ')}: {value!r}.")
+    elif kind == "refs":
+        values = _unique(value, what)
+        missing = [v for v in values if v not in state.rows[spec.target]]
+        if missing:
+            raise DomainError(f"No such {spec.target}: {', '.join(missing)}.")
+        return values
+    return value
 
 
 def _unique(value: Any, what: str) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from facilitator.domain import commands
+from facilitator.domain import clock, commands
 from facilitator.domain.events import Event
 from facilitator.domain.model import (
     Action,
@@ -461,8 +461,8 @@ def start_event(
 
 
 def utc_now() -> str:
-    """Now, in UTC, as the ISO text conversations are stamped with."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """Now, in UTC, as the ISO text conversations are stamped with (to the second)."""
+    return clock.utc_now("seconds")
 
 
 def nice_date(started_at: str) -> str:

@@ -27,6 +27,7 @@ from facilitator.domain.model import (
     SESSION_FIELDS,
     SessionInfo,
     SessionState,
+    copy_value,
     entity_fields,
 )
 
@@ -124,27 +125,25 @@ def apply_event(state: SessionState, event: Event) -> None:
     entity, verb, p = event.entity, event.verb, event.payload
     if entity == "session":
         for name, value in p["fields"].items():
-            setattr(state.info, name, _copy(value))
+            setattr(state.info, name, copy_value(value))
         return
     rows = state.rows[entity]
     eid = p["id"]
     if verb == ADDED:
         if eid in rows:
             raise EventError(f"{event.kind}: {eid} exists already")
-        rows[eid] = ENTITY_TYPES[entity](**{k: _copy(v) for k, v in p["fields"].items()})
+        rows[eid] = ENTITY_TYPES[entity](**{k: copy_value(v) for k, v in p["fields"].items()})
     elif verb == CHANGED:
         if eid not in rows:
             raise EventError(f"{event.kind}: no {entity} {eid}")
         # A new object, never a change in place: states may share entities.
-        rows[eid] = dataclasses.replace(rows[eid], **{k: _copy(v) for k, v in p["fields"].items()})
+        rows[eid] = dataclasses.replace(
+            rows[eid], **{k: copy_value(v) for k, v in p["fields"].items()}
+        )
     else:
         if eid not in rows:
             raise EventError(f"{event.kind}: no {entity} {eid}")
         del rows[eid]
-
-
-def _copy(value: Any) -> Any:
-    return list(value) if isinstance(value, list) else value
 
 
 def replay(entries: Iterable[JournalEntry | Event], upto_seq: int | None = None) -> SessionState:
@@ -233,10 +232,6 @@ def describe(event: Event) -> str:
         label = label[:39] + "…"
     text = f"{noun} {verb}"
     return f"{text}: {label}" if label else text
-
-
-def entity_to_fields(obj: Any) -> dict[str, Any]:
-    return {f.name: _copy(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
 
 
 __all__ = [

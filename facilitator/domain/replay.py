@@ -7,7 +7,6 @@ journal is.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Sequence
 
@@ -74,11 +73,6 @@ class Timeline:
         if before is None or after is None:
             return 0.0
         return max(0.0, (after - before).total_seconds())
-
-    def position_at_time(self, when: dt.datetime) -> int:
-        """The position after the last event at or before ``when``."""
-        known = [t or dt.datetime.min.replace(tzinfo=dt.UTC) for t in self._times]
-        return bisect.bisect_right(known, when)
 
 
 def _parse(iso: str) -> dt.datetime | None:

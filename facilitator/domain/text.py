@@ -95,3 +95,24 @@ def slugify(text: str, max_len: int = 40) -> str:
     if sum(1 for ch in slug if ch.isalpha()) * 2 < letters:
         slug = "-".join(_words(text))[:max_len].strip("-")
     return slug or "session"
+
+
+def describe_value(value: object, mapping: str = "a table") -> str:
+    """What kind of value a file holds, in words for an error message ("text", "a list"…).
+
+    ``mapping`` names a table of keys: "a table" in TOML, "an object" in JSON. TOML's own
+    dates and times, the only other values a file can hold, are "a date or time".
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return mapping
+    return "a date or time"

@@ -5,7 +5,7 @@ The formats are described in ``docs/export.md``.
 
 ``export(state, "md")`` gives the session notes as Markdown; ``"html"`` a printable page
 with the map; ``"csv"`` a ZIP of spreadsheet tables; ``"json"`` a complete copy that
-:func:`facilitator.export.importer.import_json` reads back; ``"graphml"`` the network for
+:func:`facilitator.store.importing.import_json` reads back; ``"graphml"`` the network for
 graph tools; ``"svg"`` the map picture. ``anonymise=True`` takes names out first (see
 :mod:`facilitator.export.anonymise`).
 """

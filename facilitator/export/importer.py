@@ -1,46 +1,36 @@
-"""Read a JSON export back into a new session file.
+"""Reading a JSON export back: the checks, and the events that rebuild the session.
 
 The file is checked in full before anything is written: its format name and version,
 every key, every value's type, every vocabulary id and every reference between
-entities. A problem raises :class:`JsonImportError` with one line naming where it is,
-for example ``relationships[3].rel_type: unknown value 'ally'``.
+entities, each field against the shape the model declares for it
+(:mod:`facilitator.domain.fields`). A problem raises :class:`JsonImportError` with one
+line naming where it is, for example ``relationships[3].rel_type: unknown value 'ally'``.
 
-A journal in the file is kept when it replays to exactly the session in it, so replay
-starts at the session's real beginning. Otherwise the session is rebuilt through the
-domain's own commands, keeping every id, so the new file's journal is real (it starts at
-the import) and the session behaves exactly like one typed in by hand.
-Everything goes in as one transaction after the file is created. Text that is already
-clean is kept exactly as it was, so exporting the imported session gives the same bytes.
+The session is rebuilt through the domain's own commands, keeping every id, so it
+behaves exactly like one typed in by hand. Text that is already clean is kept exactly as
+it was, so exporting the imported session gives the same bytes. Writing the new file
+(and keeping the journal in the export when it replays to exactly the session) is the
+store's part: :func:`facilitator.store.importing.import_json`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import json
 import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from facilitator.domain import commands
 from facilitator.domain import events as ev
+from facilitator.domain.fields import ID_PATTERN, Spec, specs_of
 from facilitator.domain.model import ENTITY_TYPES, SessionInfo, SessionState, to_dict
-from facilitator.domain.text import TextError, clean_text
+from facilitator.domain.text import TextError, clean_text, describe_value
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.export.importjournal import JournalRefused, kept_journal
 from facilitator.export.jsonfile import FORMAT_NAME, LIST_KEYS, SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from facilitator.store.sessionfile import SessionFile
 
 
 class JsonImportError(ValueError):
     """A JSON file that cannot be imported; the message is one line naming the place."""
 
-
-ImportError_ = JsonImportError
-"""Another name for :class:`JsonImportError`."""
 
 # The order entities are added in, so that everything an entity refers to exists first.
 IMPORT_ORDER: tuple[str, ...] = (
@@ -59,65 +49,12 @@ IMPORT_ORDER: tuple[str, ...] = (
     "stage_time",
 )
 
-# Fields whose values are vocabulary ids, and which vocabulary list they come from.
-_VOCAB_FIELDS: dict[tuple[str, str], str] = {
-    ("session", "venue_mode"): "venue_modes",
-    ("session", "current_stage"): "stages",
-    ("participant", "role"): "roles",
-    ("criterion_vote", "criterion_id"): "criteria",
-    ("criterion_choice", "criterion_id"): "criteria",
-    ("relationship", "agency_type"): "agency_types",
-    ("relationship", "rel_type"): "relationship_types",
-    ("relationship", "effort"): "effort_directions",
-    ("relationship", "state"): "relationship_states",
-    ("relationship", "purposes"): "purposes",
-    ("relationship", "holder_roles"): "holders",
-    ("rating", "criterion_id"): "criteria",
-    ("outcome", "outcome_id"): "outcomes",
-    ("factor", "factor_id"): "factors",
-    ("action", "status"): "action_statuses",
-    ("conversation", "agency_type"): "agency_types",
-    ("prompt_answer", "speaker"): "speakers",
-    ("prompt_answer", "tag"): "note_tags",
-    ("action_review", "status"): "action_statuses",
-}
-
-_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+_ID = re.compile(ID_PATTERN)
 _OPTIONAL_KEYS = frozenset({"journal"})
 
 
 def _fail(path: str, problem: str) -> JsonImportError:
     return JsonImportError(f"{path}: {problem}" if path else problem)
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _kinds_of(cls: type) -> dict[str, str]:
-    """Field name -> expected kind of value ("str", "str?", "int", "int?", "bool", "list")."""
-    out = {}
-    for f in dataclasses.fields(cls):
-        ann = str(f.type).replace(" ", "")
-        if ann.startswith("list"):
-            out[f.name] = "list"
-        elif ann in ("str|None", "int|None"):
-            out[f.name] = ann[:3] + "?"
-        else:
-            out[f.name] = ann
-    return out
 
 
 def _check_type(path: str, expected: str, value: Any) -> None:
@@ -138,21 +75,20 @@ def _check_type(path: str, expected: str, value: Any) -> None:
             "bool": "true or false",
             "list": "a list of text",
         }[expected]
-        raise _fail(path, f"expected {want}, got {_describe(value)}")
+        raise _fail(path, f"expected {want}, got {describe_value(value, 'an object')}")
 
 
-def _check_vocab(path: str, kind: str, field: str, value: Any, item: dict[str, Any]) -> None:
+def _check_vocab(path: str, spec: Spec, value: Any, item: dict[str, Any]) -> None:
     vocab = load_vocabulary()
-    vkind = _VOCAB_FIELDS.get((kind, field))
-    if vkind is not None:
+    if spec.kind in ("vocab", "vocabs"):
         values = value if isinstance(value, list) else [value]
         for n, v in enumerate(values):
             if v is None:
                 continue
-            if v not in vocab.ids(vkind):
+            if v not in vocab.ids(spec.target):
                 where = f"{path}[{n}]" if isinstance(value, list) else path
                 raise _fail(where, f"unknown value {v!r}")
-    if kind == "relationship" and field == "agency_subtype" and value is not None:
+    if spec.kind == "subtype" and value is not None:
         atype = item.get("agency_type")
         if atype is None:
             raise _fail(path, "a sub-type needs an agency type")
@@ -162,11 +98,11 @@ def _check_vocab(path: str, kind: str, field: str, value: Any, item: dict[str, A
             raise _fail(path, f"unknown value {value!r} for agency type {atype!r}") from None
 
 
-def _check_fields(path: str, kind: str, cls: type, item: Any, *, with_id: bool) -> dict[str, Any]:
+def _check_fields(path: str, cls: type, item: Any, *, with_id: bool) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise _fail(path, f"expected an object, got {_describe(item)}")
-    kinds = _kinds_of(cls)
-    allowed = set(kinds) | ({"id"} if with_id else set())
+        raise _fail(path, f"expected an object, got {describe_value(item, 'an object')}")
+    specs = specs_of(cls)
+    allowed = set(specs) | ({"id"} if with_id else set())
     for key in item:
         if key not in allowed:
             raise _fail(f"{path}.{key}", "unknown field")
@@ -182,8 +118,8 @@ def _check_fields(path: str, kind: str, cls: type, item: Any, *, with_id: bool) 
     for key, value in item.items():
         if key == "id":
             continue
-        _check_type(f"{path}.{key}", kinds[key], value)
-        _check_vocab(f"{path}.{key}", kind, key, value, item)
+        _check_type(f"{path}.{key}", specs[key].value_type, value)
+        _check_vocab(f"{path}.{key}", specs[key], value, item)
     return {k: v for k, v in item.items() if k != "id"}
 
 
@@ -264,7 +200,9 @@ def parse(data: bytes | str) -> dict[str, Any]:
     except (ValueError, RecursionError) as exc:
         raise _fail("", f"not valid JSON: {exc}") from None
     if not isinstance(doc, dict):
-        raise _fail("", f"expected a JSON object at the top, got {_describe(doc)}")
+        raise _fail(
+            "", f"expected a JSON object at the top, got {describe_value(doc, 'an object')}"
+        )
     if doc.get("format") != FORMAT_NAME:
         raise _fail(
             "format",
@@ -285,7 +223,7 @@ def parse(data: bytes | str) -> dict[str, Any]:
             raise _fail(key, "unknown key")
     for key in LIST_KEYS.values():
         if key in doc and not isinstance(doc[key], list):
-            raise _fail(key, f"expected a list, got {_describe(doc[key])}")
+            raise _fail(key, f"expected a list, got {describe_value(doc[key], 'an object')}")
     return doc
 
 
@@ -293,11 +231,11 @@ def build_events(doc: dict[str, Any]) -> tuple[list[ev.Event], dict[str, Any]]:
     """Check every entity and return the events that add them, plus the session's fields.
 
     The session's own fields are checked too, but returned as values: they are applied
-    to the new file after it exists (see :func:`import_json`).
+    to the new file after it exists (see :func:`session_events`).
     """
     scratch = SessionState()
     events: list[ev.Event] = []
-    session = _check_fields("session", "session", SessionInfo, doc["session"], with_id=False)
+    session = _check_fields("session", SessionInfo, doc["session"], with_id=False)
 
     def emit(event: ev.Event) -> None:
         ev.apply_event(scratch, event)
@@ -309,7 +247,7 @@ def build_events(doc: dict[str, Any]) -> tuple[list[ev.Event], dict[str, Any]]:
         seen: set[str] = set()
         for n, item in enumerate(doc.get(key, [])):
             path = f"{key}[{n}]"
-            fields = _check_fields(path, kind, ENTITY_TYPES[kind], item, with_id=True)
+            fields = _check_fields(path, ENTITY_TYPES[kind], item, with_id=True)
             eid = item["id"]
             if eid in seen:
                 raise _fail(f"{path}.id", f"duplicate id {eid!r}")
@@ -338,7 +276,7 @@ def build_events(doc: dict[str, Any]) -> tuple[list[ev.Event], dict[str, Any]]:
     return events, session
 
 
-def _session_events(state: SessionState, session: dict[str, Any]) -> list[ev.Event]:
+def session_events(state: SessionState, session: dict[str, Any]) -> list[ev.Event]:
     """The event setting the session's own fields on the new file (refs checked on ``state``)."""
     # Check every field against a blank session, so each comes back in its cleaned form.
     probe = SessionState(info=SessionInfo(), rows=state.rows)
@@ -350,69 +288,3 @@ def _session_events(state: SessionState, session: dict[str, Any]) -> list[ev.Eve
     if not diff:
         return []
     return [ev.session_changed(diff, {k: current[k] for k in diff})]
-
-
-def import_json(
-    data: bytes | str, target_path: Path, *, tell: Callable[[str], None] | None = None
-) -> SessionFile:
-    """Create a new session file at ``target_path`` from a JSON export and open it.
-
-    A journal in the file is kept, hash chain and all, when it replays to exactly the
-    session in the file (see :mod:`facilitator.export.importjournal`); otherwise the new
-    file starts its own journal and ``tell`` is given one line saying why.
-
-    Raises :class:`JsonImportError` for a file that does not pass the checks (nothing is
-    created then), and the store's ``SessionFileError`` if the target exists or cannot be
-    written (a half-made file is removed).
-    """
-    from facilitator.store.sessionfile import SessionFile
-
-    doc = parse(data)
-    events, session = build_events(doc)
-    target_path = Path(target_path)
-    try:
-        journal = kept_journal(doc)
-    except JournalRefused as refused:
-        journal = None
-        if tell is not None:
-            tell(
-                f"The journal in the file was not kept ({refused}): "
-                "the new file's journal starts at the import."
-            )
-    if journal is not None:
-        from facilitator.store.kept_journal import create_with_journal
-
-        try:
-            return create_with_journal(target_path, journal)
-        except (ValueError, TypeError) as exc:  # its tables did not come out as it says
-            if tell is not None:
-                tell(
-                    f"The journal in the file was not kept ({exc}): "
-                    "the new file's journal starts at the import."
-                )
-    sf = SessionFile.create(
-        target_path,
-        title=session.get("title", "") or "Imported session",
-        area=session.get("area", ""),
-        date=session.get("date") or None,
-    )
-    try:
-        for event in events:
-            ev.validate(event)
-        scratch = _replay_on(sf.state, events)
-        sf.apply(events + _session_events(scratch, session))
-    except BaseException:
-        sf.close()
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(str(target_path) + suffix).unlink()
-        raise
-    return sf
-
-
-def _replay_on(state: SessionState, events: list[ev.Event]) -> SessionState:
-    """A new state with ``state``'s info and ``events`` applied (the new file has no rows yet)."""
-    copy = SessionState(info=SessionInfo(**to_dict(state.info)))
-    for event in events:
-        ev.apply_event(copy, event)
-    return copy

@@ -13,20 +13,13 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from facilitator.domain.vocabulary import STAGE_IDS
 from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
 from facilitator.store import errors as err
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
-STAGE_ORDER = (
-    "setup",
-    "criteria",
-    "all-relationships",
-    "good-relationship",
-    "to-develop",
-    "conversation",
-    "notes",
-)
+STAGE_ORDER = STAGE_IDS
 
 
 @dataclass(frozen=True)

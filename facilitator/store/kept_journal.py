@@ -3,7 +3,7 @@
 The entries keep their numbers, times and stages, so the hash chain comes out exactly
 as it was in the file that was exported, and replay starts at the session's real
 beginning. The caller checks the journal first (see
-:func:`facilitator.export.importer.import_json`); the file's own check on opening, that
+:func:`facilitator.store.importing.import_json`); the file's own check on opening, that
 its tables say what its journal says, still applies.
 """
 

@@ -27,6 +27,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.util import LRUCache
 
 from facilitator.domain import events as ev
+from facilitator.domain.clock import utc_now
 from facilitator.domain.model import (
     ENTITY_TYPES,
     SESSION_FIELDS,
@@ -49,10 +50,6 @@ BUSY_TIMEOUT_MS = 1000
 # Each session file has an engine of its own, and so would compile the same reading
 # statements again; sharing them makes reading several sessions (comparing) quicker.
 _READ_STATEMENTS: Any = LRUCache(200)
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def make_engine(path: Path, *, readonly: bool = False) -> Engine:
