@@ -303,9 +303,11 @@ def test_a_session_date_must_be_yyyy_mm_dd(tmp_path):
     from facilitator.domain.commands import DomainError
 
     path = make_file(tmp_path)
-    with SessionFile.open(path, backups_dir=tmp_path / "b") as session:
-        with pytest.raises(DomainError, match="YYYY-MM-DD"):
-            commands.update_session(session.state, date="20240101")
+    with (
+        SessionFile.open(path, backups_dir=tmp_path / "b") as session,
+        pytest.raises(DomainError, match="YYYY-MM-DD"),
+    ):
+        commands.update_session(session.state, date="20240101")
 
 
 def test_import_refuses_a_date_that_would_make_an_odd_file_name(tmp_path):
