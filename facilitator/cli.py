@@ -9,28 +9,33 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from facilitator import __version__
+from facilitator.cli_options import (
+    QUESTIONS_HELP,
+    SESSIONS_DIR_HELP,
+    check_date,
+    check_folder,
+    check_question_bank,
+    fail,
+    read_source,
+    session_file,
+    shared_options,
+    use_questions,
+    use_sessions_dir,
+)
+from facilitator.domain.printable import printable
 from facilitator.launch import run_app
 from facilitator.store.catalog import (
     ensure_sessions_dir,
     inspect_file,
     list_sessions,
-    resolve_sessions_dir,
 )
 from facilitator.store.errors import SessionFileError
 
-SESSIONS_DIR_HELP = (
-    "Folder holding the session files (default: $FACILITATOR_SESSIONS_DIR, else ./sessions)."
-)
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"facilitator: {message}", err=True)
-    sys.exit(code)
+_fail = fail
 
 
 def _folder_for_writing(folder: Path, what: str = "the sessions folder") -> Path:
@@ -48,23 +53,17 @@ def _folder_for_writing(folder: Path, what: str = "the sessions folder") -> Path
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--sessions-dir", type=click.Path(file_okay=False), help=SESSIONS_DIR_HELP)
-@click.option(
-    "--questions",
-    type=click.Path(dir_okay=False),
-    help="Your own question bank (TOML) for facilitated conversations.",
-)
+@click.option("--questions", type=click.Path(dir_okay=False), help=QUESTIONS_HELP)
 @click.version_option(__version__, "--version", "-V", prog_name="facilitator")
 @click.pass_context
 def main(ctx: click.Context, sessions_dir: str | None, questions: str | None) -> None:
     """Run relationship-mapping workshops with a community partnership.
 
-    With no command, opens the home screen on the sessions folder.
+    With no command, opens the home screen on the sessions folder. --sessions-dir and
+    --questions can be given before the command or after it.
     """
-    ctx.ensure_object(dict)
-    ctx.obj["sessions_dir"] = resolve_sessions_dir(sessions_dir)
-    ctx.obj["questions"] = Path(questions) if questions else None
-    if questions and not Path(questions).is_file():
-        _fail(f"there is no question bank at {questions}")
+    use_sessions_dir(ctx, sessions_dir)
+    use_questions(ctx, questions)
     if ctx.invoked_subcommand is None:
         run_app(ctx.obj["sessions_dir"], questions=ctx.obj["questions"])
 
@@ -72,7 +71,13 @@ def main(ctx: click.Context, sessions_dir: str | None, questions: str | None) ->
 @main.command()
 @click.argument("title")
 @click.option("--area", default="", help="The neighbourhood or area the partnership serves.")
-@click.option("--date", "date", default=None, help="Workshop date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    callback=check_date,
+    help="Workshop date, YYYY-MM-DD (default: today).",
+)
 @click.option("--no-open", is_flag=True, help="Create the file and print its path only.")
 @click.option(
     "--from",
@@ -80,6 +85,7 @@ def main(ctx: click.Context, sessions_dir: str | None, questions: str | None) ->
     type=click.Path(dir_okay=False),
     help="Start from an earlier session: its map, people, criteria and open actions.",
 )
+@shared_options
 @click.pass_context
 def new(
     ctx: click.Context,
@@ -110,13 +116,13 @@ def new(
         _fail(str(exc))
     if carried is not None:
         click.echo(carried.sentence(), err=True)
-    click.echo(str(path))
+    click.echo(printable(path))
     if not no_open:
         run_app(ctx.obj["sessions_dir"], open_path=path, questions=ctx.obj["questions"])
 
 
 @main.command("open")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--room", is_flag=True, help="Open the room page for phones straight away.")
 @click.option(
     "--room-host",
@@ -124,12 +130,16 @@ def new(
     metavar="ADDRESS",
     help="Serve the room page on this address (default: the laptop's on the local network).",
 )
+@shared_options
 @click.pass_context
 def open_cmd(ctx: click.Context, file: str, room: bool, room_host: str | None) -> None:
     """Open the session in FILE."""
-    path = Path(file).resolve()
+    from facilitator.store.catalog import check_writable
+
+    path = session_file(file)
     try:
         inspect_file(path)
+        check_writable(path)
     except SessionFileError as exc:
         _fail(str(exc))
     extra = {"room": room, "room_host": room_host} if room or room_host else {}
@@ -138,12 +148,12 @@ def open_cmd(ctx: click.Context, file: str, room: bool, room_host: str | None) -
 
 @main.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@shared_options
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the sessions in the sessions folder, newest first."""
     folder: Path = ctx.obj["sessions_dir"]
-    if folder.exists() and not folder.is_dir():
-        _fail(f"{folder} is a file, not a folder of sessions.")
+    check_folder(folder)
     try:
         sessions = list_sessions(folder)
     except OSError as exc:
@@ -158,55 +168,61 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
         )
         return
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
+
+    def shown(text: object, style: str = "") -> Text:
+        """Names and titles come from files: shown as plain text (a Text is never read as
+        markup; escaping markup misses cases such as a backslash before a bracket)."""
+        return Text(printable(text), style=style)
 
     console = Console()
     if not sessions:
-        console.print(f"No sessions yet in {folder}. Start one with: facilitator new TITLE")
+        console.print(
+            shown(f"No sessions yet in {folder}. Start one with: facilitator new TITLE"),
+            soft_wrap=True,
+        )
         return
     table = Table(title_justify="left")
     for column in ("Date", "Title", "Area", "Reached", "Last change (UTC)"):
         table.add_column(column, overflow="fold")
     for s in sessions:
         if s.problem:
-            table.add_row("⚠", Path(s.path).name, f"[red]{escape(s.problem)}[/red]", "", "")
+            table.add_row("⚠", shown(Path(s.path).name), shown(s.problem, "red"), "", "")
         else:
             table.add_row(
-                s.date,
-                escape(s.title),
-                escape(s.area),
-                s.furthest_stage,
-                s.last_change[:16].replace("T", " "),
+                shown(s.date),
+                shown(s.title),
+                shown(s.area),
+                shown(s.furthest_stage),
+                shown(s.last_change[:16].replace("T", " ")),
             )
-    console.print(f"Sessions in {escape(str(folder))}", soft_wrap=True)
+    console.print(shown(f"Sessions in {folder}"), soft_wrap=True)
     console.print(table)
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@shared_options
 def check(file: str, as_json: bool) -> None:
     """Check a session file: integrity, format version and what it holds.
 
-    Exits 0 when the file is healthy. Never changes the file.
+    Exits 0 when the file is healthy, which means that it opens. Never changes the file.
     """
-    from facilitator.store import SCHEMA_VERSION
     from facilitator.store.catalog import connect_readonly
-    from facilitator.store.sessionfile import SessionFile
+    from facilitator.store.sessionfile import verify
 
     path = Path(file)
     try:
-        summary = inspect_file(path, check=True)
+        # Every check that opening makes (an older format is upgraded as a trial, on a
+        # copy), then SQLite's full integrity check as well.
+        summary = verify(path)
         conn = connect_readonly(path)
         try:
             integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         finally:
             conn.close()
-        if integrity == ["ok"] and summary.schema_version == SCHEMA_VERSION:
-            # What opening it checks as well: the journal's chain of digests, and that
-            # the tables say exactly what the journal says.
-            SessionFile.open(path, readonly=True).close()
     except SessionFileError as exc:
         if as_json:
             click.echo(json.dumps({"path": str(path), "ok": False, "problem": str(exc)}))
@@ -222,25 +238,54 @@ def check(file: str, as_json: bool) -> None:
             )
         )
     else:
-        click.echo(f"{path.name}: {'healthy' if healthy else 'DAMAGED'}")
-        click.echo(f"  title:          {summary.title}")
-        click.echo(f"  area:           {summary.area}")
-        click.echo(f"  date:           {summary.date}")
-        click.echo(f"  format version: {summary.schema_version}")
-        click.echo(f"  furthest stage: {summary.furthest_stage}")
-        click.echo(f"  last change:    {summary.last_change}")
-        for name, count in summary.counts.items():
-            click.echo(f"  {name + 's:':<15} {count}")
+        lines = [
+            f"{path.name}: {'healthy' if healthy else 'DAMAGED'}",
+            f"  title:          {summary.title}",
+            f"  area:           {summary.area}",
+            f"  date:           {summary.date}",
+            f"  format version: {summary.schema_version}",
+            f"  furthest stage: {summary.furthest_stage}",
+            f"  last change:    {summary.last_change}",
+            *(f"  {name + 's:':<15} {count}" for name, count in summary.counts.items()),
+        ]
         if not healthy:
-            click.echo(f"  integrity:      {'; '.join(integrity[:3])}")
+            lines.append(f"  integrity:      {'; '.join(integrity[:3])}")
+        for line in lines:
+            click.echo(printable(line))
     sys.exit(0 if healthy else 1)
+
+
+@main.command("check-questions")
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@shared_options
+@click.pass_context
+def check_questions(ctx: click.Context, file: str | None) -> None:
+    """Check a question bank (TOML) before a workshop; exit 0 when it can be used.
+
+    Without FILE, checks the bank the app would use: --questions, else questions.toml
+    in the sessions folder, else the standard bank. A problem is named with its line.
+    """
+    from facilitator.domain.questions import find_bank_in_folder, load_question_bank
+
+    chosen = Path(file) if file else ctx.obj["questions"]
+    chosen = chosen or find_bank_in_folder(ctx.obj["sessions_dir"])
+    bank = check_question_bank(chosen) if chosen else load_question_bank(None)
+    sections = len(bank.sections)
+    prompts = sum(len(section.prompts) for section in bank.sections)
+    name = str(chosen) if chosen else "The standard question bank"
+    click.echo(
+        printable(
+            f"{name}: can be used: {sections} section{'s' * (sections != 1)}, "
+            f"{prompts} prompt{'s' * (prompts != 1)}."
+        )
+    )
 
 
 FORMAT_CHOICES = ("md", "html", "csv", "json", "graphml", "svg", "all")
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option(
     "--format",
     "-f",
@@ -258,6 +303,7 @@ FORMAT_CHOICES = ("md", "html", "csv", "json", "graphml", "svg", "all")
     help="File to write (a folder with --format all). Default: exports/ beside the session.",
 )
 @click.option("--force", is_flag=True, help="Replace a file that already exists.")
+@shared_options
 def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool) -> None:
     """Export the session in FILE as notes, a map or data for other tools.
 
@@ -284,26 +330,25 @@ def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool
     try:
         for name, target in targets.items():
             data = make_export(state, name, anonymise=anonymise, journal=journal)
-            click.echo(str(write_atomic(target, data, force=force)))
+            click.echo(printable(write_atomic(target, data, force=force)))
     except ExportError as exc:
         _fail(str(exc))
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, exists=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Session file to create.")
+@click.argument("file", type=click.Path())
+@click.option("-o", "--output", type=click.Path(), help="Session file to create.")
+@shared_options
 @click.pass_context
 def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
     """Recreate a session file from a JSON export (FILE.json)."""
+    from facilitator.domain.commands import DomainError
     from facilitator.export.importer import JsonImportError, parse
     from facilitator.store.importing import import_json
     from facilitator.store.sessionfile import session_path
 
     source = Path(file)
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        _fail(f"cannot read {source}: {exc.strerror}")
+    data = read_source(source, "a JSON export")
     try:
         doc = parse(data)
         if output:
@@ -316,9 +361,9 @@ def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
             target = session_path(folder, info.get("title") or source.stem, info.get("date"))
         session = import_json(data, target, tell=lambda line: click.echo(line, err=True))
         session.close()
-    except (JsonImportError, SessionFileError) as exc:
+    except (JsonImportError, SessionFileError, DomainError) as exc:
         _fail(f"{source.name}: {exc}")
-    click.echo(str(target))
+    click.echo(printable(target))
 
 
 @main.command()
@@ -328,6 +373,7 @@ def import_cmd(ctx: click.Context, file: str, output: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="Write the demo session to this file (and the one a year on beside it) instead.",
 )
+@shared_options
 @click.pass_context
 def demo(ctx: click.Context, write_to: str | None) -> None:
     """Open a complete made-up workshop, to see every screen, replay and export.
@@ -349,8 +395,8 @@ def demo(ctx: click.Context, write_to: str | None) -> None:
             build_demo_later(target).close()
         except SessionFileError as exc:
             _fail(str(exc))
-        click.echo(str(target))
-        click.echo(str(later_path(target)))
+        click.echo(printable(target))
+        click.echo(printable(later_path(target)))
         return
     with tempfile.TemporaryDirectory(prefix="facilitator-demo-") as folder:
         target = Path(folder) / "wrenhollow-demo.facilitator"
@@ -360,11 +406,12 @@ def demo(ctx: click.Context, write_to: str | None) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
+@shared_options
 @click.pass_context
 def replay(ctx: click.Context, file: str) -> None:
     """Watch the session in FILE unfold again, read-only: the file is never changed."""
-    path = Path(file).resolve()
+    path = session_file(file)
     try:
         inspect_file(path)
     except SessionFileError as exc:

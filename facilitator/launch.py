@@ -41,9 +41,23 @@ def app_options(argv: list[str]) -> dict[str, str] | None:
     if sessions is not None and Path(sessions).exists() and not Path(sessions).is_dir():
         return None
     questions = found.get("--questions")
-    if questions is not None and not Path(questions).is_file():
+    if questions is not None and not _usable_bank(Path(questions)):
         return None
     return found
+
+
+def _usable_bank(path: Path) -> bool:
+    """Whether a question bank can be used; if not, the command line says where it is wrong
+    (before the workshop starts, not when its first conversation does)."""
+    from facilitator.domain.questions import QuestionBankError, load_question_bank
+
+    if not path.is_file():
+        return False
+    try:
+        load_question_bank(path)
+    except QuestionBankError:
+        return False
+    return True
 
 
 def run_app(sessions_dir: Path, *, open_path: Path | None = None, **kwargs: object) -> None:

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -191,7 +192,8 @@ def test_app_options_take_only_what_opens_the_app(tmp_path):
     from facilitator.launch import app_options
 
     bank = tmp_path / "bank.toml"
-    bank.write_text("")
+    packaged = Path(__file__).parents[1] / "facilitator" / "content" / "questions.toml"
+    bank.write_bytes(packaged.read_bytes())  # a bank that can be used (an empty one cannot)
     folder = tmp_path / "sessions"
     assert app_options([]) == {}
     assert app_options(["--sessions-dir", str(folder)]) == {"--sessions-dir": str(folder)}

@@ -7,7 +7,6 @@ It changes nothing itself: the store commits the events and then applies them.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -147,13 +146,13 @@ def _check_date(value: Any) -> str:
 
     if value in (None, ""):
         return ""
+    from facilitator.domain.dates import day_problem
+
     text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise DomainError(f"There is no such day as {text}.") from None
-        raise DomainError(f"Dates are written YYYY-MM-DD, not {value!r}.") from None
+    problem = day_problem(text)
+    if problem:
+        raise DomainError(problem)
+    return dt.date.fromisoformat(text).isoformat()
 
 
 # -- generic commands ---------------------------------------------------------------------

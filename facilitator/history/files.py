@@ -34,7 +34,7 @@ def read_session(path: Path, *, verify: bool = True) -> LoadedSession:
     from facilitator.store import SCHEMA_VERSION
     from facilitator.store.catalog import inspect_file
     from facilitator.store.sessionfile import SessionFile
-    from facilitator.store.upgrade import _copy_database
+    from facilitator.store.upgrade import copy_database
 
     path = Path(path)
     summary = inspect_file(path, check=not verify)
@@ -42,7 +42,7 @@ def read_session(path: Path, *, verify: bool = True) -> LoadedSession:
         with SessionFile.open(path, readonly=True, verify=verify) as session:
             return LoadedSession(path, session.state)
     with tempfile.TemporaryDirectory(prefix="facilitator-read-") as folder:
-        copy = _copy_database(path, Path(folder), path.stem, path.suffix)
+        copy = copy_database(path, Path(folder), path.stem, path.suffix)
         with SessionFile.open(copy, backups_dir=Path(folder) / "backups") as session:
             return LoadedSession(path, session.state)
 

@@ -7,14 +7,16 @@ and so that looking never changes a file.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 import urllib.parse
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from facilitator.domain.vocabulary import STAGE_IDS
-from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
+from facilitator.store import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION, walcheck
 from facilitator.store import errors as err
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -50,13 +52,15 @@ descriptor its lock holds here, and looking at the file reads through that one.
 """
 
 
-def _read_header(path: Path) -> bytes:
+def _read_start(path: Path, size: int = 100) -> bytes:
+    """The first ``size`` bytes of the file (through the store's own descriptor if it has
+    the file open, so that looking never drops SQLite's locks)."""
     st = path.stat()
     fd = HELD_DESCRIPTORS.get((st.st_dev, st.st_ino))
     if fd is not None:
-        return os.pread(fd, 100, 0)
+        return os.pread(fd, size, 0)
     with open(path, "rb") as fh:
-        return fh.read(100)
+        return fh.read(size)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -65,9 +69,24 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def _absolute(path: Path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):  # a link that leads round in a circle
+        return os.path.abspath(path)
+
+
 def readonly_uri(path: Path) -> str:
-    """An SQLite URI that opens ``path`` read-only ("#", "?" and "%" in its name escaped)."""
-    return "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
+    """An SQLite URI that opens ``path`` read-only ("#", "?" and "%" in its name escaped).
+
+    With no changes waiting in a ``-wal`` the file holds them all, so it is opened as
+    *immutable*: SQLite then needs no ``-shm`` or ``-wal`` of its own and makes none,
+    so reading works on a read-only folder, disk or file and leaves nothing behind.
+    """
+    uri = "file:" + urllib.parse.quote(_absolute(path)) + "?mode=ro"
+    if not walcheck.has_changes_in_wal(path):
+        uri += "&immutable=1"
+    return uri
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -77,20 +96,64 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _cannot_read(path: Path, exc: BaseException) -> err.SessionFileError:
+    """What to say when SQLite cannot read a file: damage only if it is damage."""
+    text = _one_line(exc)
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        if walcheck.has_changes_in_wal(path) and not os.access(path.parent, os.W_OK):
+            return err.ReadOnlyError(
+                f"{path.name} cannot be read in this read-only folder: it was not closed "
+                f"cleanly, and its changes in {path.name}-wal need a folder that can be "
+                "written to. Copy both files to one, then try again.",
+                path,
+            )
+        return err.SessionFileError(f"{path.name} cannot be read here ({text}).", path)
+    return err.CorruptFileError(f"{path.name} cannot be read ({text}).", path)
+
+
 def check_ordinary_file(path: Path) -> None:
     """Raise a SessionFileError unless ``path`` is an ordinary file (or a link to one).
 
     A folder, a device or a named pipe is refused before anything opens it (reading
     a pipe would wait for ever)."""
-    if not path.exists():
-        raise err.NotFoundError(f"There is no session file at {path}.", path)
-    if path.is_dir():
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise err.ForeignFileError(
+                f"{path} is a link that leads round in a circle (a symlink loop), "
+                "not a session file.",
+                path,
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise err.SessionFileError(
+                f"{path} cannot be reached: permission denied.", path
+            ) from None
+        if isinstance(exc, FileNotFoundError | NotADirectoryError):
+            raise err.NotFoundError(f"There is no session file at {path}.", path) from None
+        raise err.SessionFileError(
+            f"{path} cannot be read ({exc.strerror or exc}).", path
+        ) from None
+    if stat.S_ISDIR(st.st_mode):
         raise err.ForeignFileError(f"{path} is a folder, not a session file.", path)
-    if not path.is_file():
+    if not stat.S_ISREG(st.st_mode):
         raise err.ForeignFileError(
             f"{path} is not a session file (it is a device or a pipe, not an ordinary file).",
             path,
         )
+
+
+def check_writable(path: Path) -> None:
+    """Raise ReadOnlyError if ``path`` cannot be changed here (the file, its folder or the
+    disk is read-only): said plainly, since it is not damage."""
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return
+    raise err.ReadOnlyError(
+        f"{path.name} is read-only here (the file, its folder or the disk cannot be "
+        "written to); it is not damaged. Replay or export it as it is, or copy it to a "
+        "folder you can write to, to carry on working in it.",
+        path,
+    )
 
 
 def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
@@ -101,8 +164,10 @@ def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
     """
     path = Path(path)
     check_ordinary_file(path)
+    # With changes waiting in a -wal, the whole file is read first (see walcheck).
+    waiting = walcheck.has_changes_in_wal(path)
     try:
-        header = _read_header(path)
+        header = _read_start(path, path.stat().st_size if waiting else 100)
     except PermissionError:
         raise err.SessionFileError(
             f"{path.name} cannot be read: permission denied.", path
@@ -122,14 +187,16 @@ def inspect_file(path: Path, *, check: bool = True) -> SessionSummary:
     try:
         conn = connect_readonly(path)
     except (sqlite3.Error, UnicodeDecodeError) as exc:
-        raise err.CorruptFileError(
-            f"{path.name} cannot be read ({_one_line(exc)}).", path
-        ) from None
+        raise _cannot_read(path, exc) from None
     try:
+        if waiting:
+            walcheck.check_wal_belongs(path, header, conn)
         return _summarise(conn, path, check)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise err.LockedError(f"{path.name} is busy in another program.", path) from None
+        if "unable to open" in str(exc) or "readonly" in str(exc):
+            raise _cannot_read(path, exc) from None
         raise err.CorruptFileError(f"{path.name} is damaged ({_one_line(exc)}).", path) from None
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise err.CorruptFileError(f"{path.name} is damaged ({_one_line(exc)}).", path) from None
@@ -142,12 +209,22 @@ def _check_ids(path: Path, app_id: int, version: int) -> None:
         raise err.ForeignFileError(
             f"{path.name} is an SQLite database, but not a facilitator session.", path
         )
+    if version < 1:
+        raise err.CorruptFileError(
+            f"{path.name} is damaged: its header gives no format version.", path
+        )
     if version > SCHEMA_VERSION:
         raise err.NewerVersionError(
             f"{path.name} was saved by a newer facilitator (format {version}; this one reads "
             f"up to {SCHEMA_VERSION}). Upgrade facilitator to open it.",
             path,
         )
+
+
+def _holds_format(conn: sqlite3.Connection) -> int:
+    """The format the tables are in (not what the header says): 2 has journal digests."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(event)").fetchall()}
+    return 2 if "digest" in columns else 1
 
 
 COUNTED = ("participant", "relationship", "conversation", "action", "event")
@@ -158,6 +235,12 @@ def _summarise(conn: sqlite3.Connection, path: Path, check: bool) -> SessionSumm
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     _check_ids(path, app_id, version)
+    if version < SCHEMA_VERSION and _holds_format(conn) > version:
+        raise err.CorruptFileError(
+            f"{path.name} is damaged: its header says format {version}, but it holds "
+            f"format {_holds_format(conn)}.",
+            path,
+        )
     if check:
         result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         if result != ["ok"]:
@@ -206,9 +289,18 @@ def list_sessions(folder: Path) -> list[SessionSummary]:
         return []
     found = []
     for entry in os.scandir(folder):
-        if not entry.name.endswith(FILE_SUFFIX) or not entry.is_file():
+        if not entry.name.endswith(FILE_SUFFIX):
             continue
         path = Path(entry.path)
+        try:
+            if not entry.is_file():
+                continue
+        except OSError:  # a link that leads nowhere it can follow: said, not skipped
+            try:
+                check_ordinary_file(path)
+            except err.SessionFileError as exc:
+                found.append(SessionSummary(path=str(path), title=path.stem, problem=str(exc)))
+            continue
         try:
             found.append(inspect_file(path, check=False))
         except err.SessionFileError as exc:
@@ -220,7 +312,7 @@ def list_sessions(folder: Path) -> list[SessionSummary]:
 def resolve_sessions_dir(option: str | os.PathLike | None = None) -> Path:
     """The sessions folder: the option, else $FACILITATOR_SESSIONS_DIR, else ./sessions."""
     chosen = option or os.environ.get("FACILITATOR_SESSIONS_DIR") or "sessions"
-    return Path(chosen).expanduser().resolve()
+    return Path(_absolute(Path(chosen).expanduser()))
 
 
 def ensure_sessions_dir(folder: Path) -> Path:

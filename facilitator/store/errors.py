@@ -6,12 +6,15 @@ layer has loaded.
 
 from __future__ import annotations
 
+from facilitator.domain.printable import printable
+
 
 class SessionFileError(Exception):
     """A session file that cannot be opened or written. ``str(err)`` is one clear line."""
 
     def __init__(self, message: str, path: object = None) -> None:
-        super().__init__(message)
+        # Messages name files, and a file's name may hold anything: shown safely.
+        super().__init__(printable(message))
         self.path = path
 
 
@@ -29,6 +32,10 @@ class CorruptFileError(SessionFileError):
     backup = None
 
 
+class ForeignWalError(SessionFileError):
+    """The ``-wal`` file beside a session belongs to another database; both are left alone."""
+
+
 class NewerVersionError(SessionFileError):
     """The file was written by a newer version of facilitator."""
 
@@ -41,5 +48,11 @@ class WriteError(SessionFileError):
     """A change could not be saved (disk full, folder read-only...). Nothing half-written."""
 
 
+class ReadOnlyError(WriteError):
+    """The file, its folder or the disk cannot be written here: not damage."""
+
+
 class UpgradeError(SessionFileError):
-    """An upgrade step failed; the file is left as it was."""
+    """An upgrade step failed; the file is left as it was. ``reason`` is SQLite's word."""
+
+    reason = ""

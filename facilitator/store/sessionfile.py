@@ -40,7 +40,9 @@ from facilitator.store import errors as err
 from facilitator.store import tables as t
 from facilitator.store.catalog import (
     HELD_DESCRIPTORS,
+    SessionSummary,
     check_ordinary_file,
+    check_writable,
     inspect_file,
     readonly_uri,
 )
@@ -265,6 +267,7 @@ class SessionFile:
         lock = None
         if not readonly:
             check_ordinary_file(path)
+            check_writable(path)
             lock = SessionLock(path)
             try:
                 lock.acquire()
@@ -283,13 +286,16 @@ class SessionFile:
                         path,
                     )
                 upgrade.upgrade_file(path, info.schema_version, backups_dir=backups_dir)
-            engine = make_engine(path, readonly=readonly)
+            # Read and checked through a read-only connection, even to open it for
+            # changes: a connection that could write might fold a -wal into the file as
+            # it closes, and a file that is refused must stay exactly as it was.
+            engine = make_engine(path, readonly=True)
             try:
                 opened = cls(
                     path,
                     engine,
                     lock,
-                    readonly=readonly,
+                    readonly=True,
                     clock=clock,
                     verify=verify or not readonly,
                 )
@@ -300,8 +306,11 @@ class SessionFile:
                 )
                 raise _with_backup(damaged, path, backups_dir) from None
             if not readonly:
+                engine.dispose()
+                opened.engine = make_engine(path)
+                opened.readonly = False
                 try:
-                    use_wal(engine)
+                    use_wal(opened.engine)  # the writing engine: a read-only one cannot switch
                 except (DBAPIError, sqlite3.Error) as exc:
                     opened.close()
                     raise err.WriteError(
@@ -454,6 +463,35 @@ class SessionFile:
         self.close()
 
 
+def verify(path: Path) -> SessionSummary:
+    """Everything opening ``path`` checks, without changing it; raises what opening would.
+
+    ``facilitator check`` calls this, so that "healthy" means the file opens. A file in
+    an older format is upgraded as a trial, on a private copy that is then deleted.
+    """
+    import tempfile
+
+    from facilitator.store import upgrade
+
+    path = Path(path)
+    summary = inspect_file(path, check=True)
+    if summary.schema_version >= SCHEMA_VERSION:
+        SessionFile.open(path, readonly=True).close()
+        return summary
+    with tempfile.TemporaryDirectory(prefix="facilitator-check-") as scratch:
+        copy = upgrade.copy_database(path, Path(scratch), path.stem, path.suffix)
+        try:
+            upgrade.upgrade_file(copy, summary.schema_version, backups_dir=Path(scratch))
+        except err.UpgradeError as exc:
+            raise err.UpgradeError(
+                f"{path.name} uses format {summary.schema_version} and cannot be upgraded "
+                f"({exc.reason}).",
+                path,
+            ) from None
+        SessionFile.open(copy, readonly=True).close()
+    return summary
+
+
 def _with_backup(
     exc: err.CorruptFileError, path: Path, backups_dir: Path | None
 ) -> err.CorruptFileError:
@@ -563,9 +601,14 @@ def _load_journal(conn: Connection) -> tuple[list[ev.JournalEntry], str]:
 
 def session_path(folder: Path, title: str, date: str | None = None) -> Path:
     """A new, unused file name in the folder: ``<date>-<slug>.facilitator``."""
+    from facilitator.domain.commands import DomainError
+    from facilitator.domain.dates import day_problem
     from facilitator.domain.text import slugify
 
-    day = date or dt.date.today().isoformat()
+    day = dt.date.today().isoformat() if date is None else date
+    problem = day_problem(day)
+    if problem:
+        raise DomainError(problem)
     base = f"{day}-{slugify(title)}"
     candidate = folder / f"{base}{FILE_SUFFIX}"
     n = 2

@@ -70,10 +70,10 @@ def backup(path: Path, *, reason: str, backups_dir: Path | None = None) -> Path:
     folder = backups_dir or backups_dir_for(path)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return _copy_database(path, folder, f"{path.stem}.{stamp}.{reason}", path.suffix)
+    return copy_database(path, folder, f"{path.stem}.{stamp}.{reason}", path.suffix)
 
 
-def _copy_database(source: Path, folder: Path, stem: str, suffix: str) -> Path:
+def copy_database(source: Path, folder: Path, stem: str, suffix: str) -> Path:
     """Copy a database with SQLite's backup API into a new private file named after stem."""
     target = folder / f"{stem}{suffix}"
     n = 2
@@ -96,10 +96,12 @@ def upgrade_file(path: Path, from_version: int, *, backups_dir: Path | None = No
     """Upgrade a session file in place; returns the backup taken first."""
     missing = [v for v in range(from_version, SCHEMA_VERSION) if v not in STEPS]
     if missing:
-        raise err.UpgradeError(
+        refused = err.UpgradeError(
             f"{Path(path).name} uses format {from_version}, which this version cannot upgrade.",
             path,
         )
+        refused.reason = f"there is no upgrade from format {from_version}"
+        raise refused
     saved = backup(path, reason=f"before-upgrade-v{from_version}", backups_dir=backups_dir)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -115,11 +117,13 @@ def upgrade_file(path: Path, from_version: int, *, backups_dir: Path | None = No
             conn.execute("COMMIT")
         except Exception as exc:
             conn.execute("ROLLBACK")
-            raise err.UpgradeError(
+            failed = err.UpgradeError(
                 f"Upgrading {Path(path).name} failed ({exc}); the file is unchanged and a "
                 f"copy is in {saved.parent}.",
                 path,
-            ) from None
+            )
+            failed.reason = " ".join(str(exc).split())
+            raise failed from None
     finally:
         conn.close()
     return saved
@@ -163,4 +167,4 @@ def restore_copy(backup_path: Path, folder: Path) -> Path:
     """Copy a backup into the sessions folder under a new name; the damaged file stays."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     stem = backup_path.name.split(".")[0]
-    return _copy_database(backup_path, folder, f"{stem}-restored-{stamp}", backup_path.suffix)
+    return copy_database(backup_path, folder, f"{stem}-restored-{stamp}", backup_path.suffix)

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitator.domain.printable import printable
 from facilitator.store.catalog import (
     STAGE_ORDER,
     SessionSummary,
@@ -53,7 +54,8 @@ def _columns(width: int) -> tuple[int, int, int, int, int]:
 
 def _cell(value: str, width: int) -> str:
     """``value`` in exactly ``width`` cells: padded, or cut short with "…"."""
-    value = "".join(ch for ch in " ".join(value.split()) if ch.isprintable())
+    # A file's name may hold anything: controls are shown as escapes, never sent.
+    value = "".join(ch for ch in " ".join(printable(value).split()) if ch.isprintable())
     if cell_len(value) > width:
         return set_cell_size(value, width - 1) + "…"
     return set_cell_size(value, width)
@@ -129,7 +131,7 @@ class HomeScreen(Guarded, Screen[None]):
         yield FittedFooter()
 
     def folder_label(self) -> str:
-        return f"Sessions folder: {self.sessions_dir}"
+        return f"Sessions folder: {printable(self.sessions_dir)}"
 
     def on_mount(self) -> None:
         self._show_empty_hint()
@@ -210,9 +212,9 @@ class HomeScreen(Guarded, Screen[None]):
         if chosen is None:
             detail.update("")
         elif chosen.problem:
-            detail.update(f"⚠ {chosen.problem}")
+            detail.update(f"⚠ {printable(chosen.problem)}")
         else:
-            detail.update(f"File: {Path(chosen.path).name}")
+            detail.update(f"File: {printable(Path(chosen.path).name)}")
 
     @on(OptionList.OptionSelected, "#sessions")
     def _chosen(self) -> None:
@@ -249,7 +251,7 @@ class HomeScreen(Guarded, Screen[None]):
             self.app.notify("There is no session to export yet.")
             return
         if chosen.problem:
-            self.app.notify(chosen.problem, severity="error")
+            self.app.notify(printable(chosen.problem), severity="error")
             return
         self.app.push_screen(ExportDialog(Path(chosen.path)))
 
