@@ -276,26 +276,23 @@ class PromptStep(ConversationStep):
     # -- moving through the prompts -----------------------------------------------------------
 
     def action_next(self) -> None:
-        conv = self.conv
-        if conv is None or self.bank is None:
-            return
-        self.save_note()
-        following = conv_rules.next_prompt(self.bank, conv.agency_type, conv.current_prompt_id)
-        if following is None:
-            self.go("summary")
-        else:
-            self.post_message(self.Move(following))
+        self._to_neighbour(conv_rules.next_prompt, "summary")
 
     def action_back(self) -> None:
+        self._to_neighbour(conv_rules.previous_prompt, "setup")
+
+    def _to_neighbour(self, neighbour: Any, beyond: str) -> None:
+        """Save the note being typed, then bring up the next (or previous) prompt, or the
+        step beyond the prompts when there is none."""
         conv = self.conv
         if conv is None or self.bank is None:
             return
         self.save_note()
-        before = conv_rules.previous_prompt(self.bank, conv.agency_type, conv.current_prompt_id)
-        if before is None:
-            self.go("setup")
+        prompt_id = neighbour(self.bank, conv.agency_type, conv.current_prompt_id)
+        if prompt_id is None:
+            self.go(beyond)
         else:
-            self.post_message(self.Move(before))
+            self.post_message(self.Move(prompt_id))
 
     def action_skip(self) -> None:
         conv, bank = self.conv, self.bank
