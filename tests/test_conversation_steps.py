@@ -150,3 +150,29 @@ async def test_a_note_goes_up_as_one_change_and_is_committed_once(tmp_path) -> N
         # One message up (the hook sees it at each widget it bubbles through).
         assert len({id(m) for m in posted}) == 1
         assert app.screen.query_one("#note-input").value == ""  # cleared once saved
+
+
+async def test_a_bug_in_a_step_is_reported_and_the_conversation_goes_on(tmp_path, monkeypatch):
+    from facilitator.domain import conversation as cv
+    from facilitator.tui.workshop import WorkshopScreen
+
+    monkeypatch.setenv("FACILITATOR_RAISE_ERRORS", "0")
+    app = app_on(workshop_file(tmp_path / "sessions", conversation_stage=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        await pilot.press("ctrl+n", "enter", "ctrl+down")
+        await pilot.pause()
+        with monkeypatch.context() as patch:
+
+            def boom(_text):
+                raise RuntimeError("injected failure")
+
+            patch.setattr(cv, "parse_note", boom)
+            await note(pilot, "Posts stay empty")  # Enter in the note box: the step's handler
+            await pilot.pause()
+        assert [str(e) for e in app.failures] == ["injected failure"]
+        assert isinstance(app.screen, WorkshopScreen)
+        await pilot.press("enter")  # the same note, now saved
+        await pilot.pause()
+        notes = [n.text for n in app.session.state.rows["prompt_answer"].values()]
+        assert notes == ["Posts stay empty"]

@@ -25,6 +25,7 @@ from facilitator.tui.conversation.dialogs import ActionDialog, NoteDialog
 from facilitator.tui.conversation.widgets import ItemList
 from facilitator.tui.dialogs import ConfirmDialog
 from facilitator.tui.drafts import DraftKeeper, put_back
+from facilitator.tui.guard import Guarded
 from facilitator.tui.pickers import PickDialog
 
 
@@ -37,8 +38,9 @@ class ConversationSession(Protocol):
     def drafts(self) -> dict[str, str]: ...
 
 
-class ConversationStep(Vertical):
-    """One step of the open conversation (or the list of them)."""
+class ConversationStep(Guarded, Vertical):
+    """One step of the open conversation (or the list of them); like the panes, a bug in
+    its handlers is reported and the workshop goes on."""
 
     @dataclass
     class Change(Message):
