@@ -17,7 +17,7 @@ from facilitator.tui.conversation.setup_step import SetupStep
 from facilitator.tui.conversation.step import ConversationStep
 from facilitator.tui.conversation.summary_step import SummaryStep
 from facilitator.tui.dialogs import ConfirmDialog
-from tests.test_conversation_screen import note, workshop_file
+from tests.test_conversation_screen import note, paste, workshop_file
 from tests.tui_helpers import app_on, wait_for_workshop
 
 PACKAGE = Path(__file__).parent.parent / "facilitator" / "tui" / "conversation"
@@ -162,13 +162,14 @@ async def test_a_bug_in_a_step_is_reported_and_the_conversation_goes_on(tmp_path
         await wait_for_workshop(pilot)
         await pilot.press("ctrl+n", "enter", "ctrl+down")
         await pilot.pause()
+        await paste(pilot, "Posts stay empty")
         with monkeypatch.context() as patch:
 
             def boom(_text):
                 raise RuntimeError("injected failure")
 
             patch.setattr(cv, "parse_note", boom)
-            await note(pilot, "Posts stay empty")  # Enter in the note box: the step's handler
+            await pilot.press("enter")  # the note box's Enter: the prompt step's handler
             await pilot.pause()
         assert [str(e) for e in app.failures] == ["injected failure"]
         assert isinstance(app.screen, WorkshopScreen)
