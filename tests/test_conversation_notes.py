@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-import facilitator.tui.conversation as conversation_module
+import facilitator.tui.conversation.timer as conversation_module
 from tests.test_conversation_screen import note, options_text, typed, workshop_file
 from tests.tui_helpers import app_on, wait_for_workshop
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-import facilitator.tui.conversation as conversation_module
+import facilitator.tui.conversation.timer as conversation_module
 import facilitator.tui.workshop as workshop_module
 from facilitator.domain import commands
 from facilitator.store.sessionfile import SessionFile

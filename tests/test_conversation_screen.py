@@ -8,12 +8,12 @@ import pytest
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
-import facilitator.tui.conversation as conversation_module
+import facilitator.tui.conversation.timer as conversation_module
 from facilitator.domain import commands
 from facilitator.domain import conversation as cv
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import make_app
-from facilitator.tui.conversation_dialogs import (
+from facilitator.tui.conversation.dialogs import (
     ActionDialog,
     AgencyDialog,
     NoteDialog,

@@ -8,7 +8,7 @@ from textual.widgets import Button, DataTable
 
 from facilitator.demo import build_demo
 from facilitator.store.sessionfile import SessionFile
-from facilitator.tui.conversation_dialogs import ActionDialog
+from facilitator.tui.conversation.dialogs import ActionDialog
 from facilitator.tui.criteria import OwnWordsArea
 from facilitator.tui.dialogs import ParticipantDialog
 from facilitator.tui.export_dialog import saved_text

@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import Footer, Input, Select, SelectionList, Static
 from textual.widgets._footer import FooterKey
 
-import facilitator.tui.conversation as conversation_module
+import facilitator.tui.conversation.timer as conversation_module
 import facilitator.tui.workshop as workshop_module
 from facilitator.demo import build_demo
 from facilitator.domain.vocabulary import load_vocabulary

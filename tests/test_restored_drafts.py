@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-import facilitator.tui.conversation as conversation_module
+import facilitator.tui.conversation.timer as conversation_module
 from facilitator.domain import conversation as cv
 from facilitator.store.sessionfile import SessionFile
 from tests.test_conversation_screen import typed, workshop_file

@@ -14,7 +14,7 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import Input
 
-from facilitator.tui.conversation_widgets import ItemList
+from facilitator.tui.conversation.widgets import ItemList
 
 
 class AttendeeInput(Input):

@@ -18,7 +18,7 @@ from facilitator.domain import conversation as conv_rules
 from facilitator.domain.model import SessionState
 from facilitator.domain.questions import QuestionBank
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.tui.conversation_widgets import PANEL_HEADINGS, note_option
+from facilitator.tui.conversation.widgets import PANEL_HEADINGS, note_option
 
 Part = Content | str | tuple[str, str]
 

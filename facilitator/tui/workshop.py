@@ -39,7 +39,7 @@ STAGE_PANES = {
     "all-relationships": ("facilitator.tui.relationships", "RelationshipsPane"),
     "good-relationship": ("facilitator.tui.focus", "GoodRelationshipPane"),
     "to-develop": ("facilitator.tui.focus", "DevelopPane"),
-    "conversation": ("facilitator.tui.conversation", "ConversationPane"),
+    "conversation": ("facilitator.tui.conversation.pane", "ConversationPane"),
     "notes": ("facilitator.tui.notes", "NotesPane"),
 }
 
@@ -53,7 +53,9 @@ def make_pane(stage_id: str) -> StagePane:
 class WorkshopScreen(Guarded, Screen[None]):
     """A session being run: everything typed is saved as it is typed."""
 
-    CSS_PATH = "workshop.tcss"  # the stages' look, read when a session first opens
+    # The stages' look, read when a session first opens; a stage with its own package
+    # keeps its rules beside its widgets.
+    CSS_PATH = ["workshop.tcss", "conversation/conversation.tcss"]
 
     BINDINGS = [
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change"),
