@@ -480,3 +480,31 @@ async def test_a_file_named_on_the_command_line_that_cannot_be_opened_ends_with_
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_title_or_date_that_cannot_be_saved_is_said_and_the_typing_stays(tmp_path):
+    """Clearing the title (or typing a date that is no date) and leaving the box used to
+    show the 'Something went wrong' dialog; now it is a warning, and nothing is lost."""
+    path = new_session_file(tmp_path / "sessions")
+    app = app_on(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_workshop(pilot)
+        screen = app.screen
+        title = screen.query_one("#title")
+        before = app.session.state.info.title
+        title.focus()
+        await pilot.pause()
+        title.value = ""
+        screen.query_one("#date").focus()  # leaving the title box saves it
+        await pilot.pause()
+        date = screen.query_one("#date")
+        await pilot.pause()
+        date.value = "20240101"
+        screen.query_one("#facilitator").focus()
+        await pilot.pause()
+        assert isinstance(app.screen, WorkshopScreen)  # no error dialog over it
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 2, warnings
+        assert "YYYY-MM-DD" in warnings[1] or "date" in warnings[1].lower()
+        assert title.value == "" and date.value == "20240101"  # the typing stays
+        assert app.session.state.info.title == before  # and nothing wrong was saved

@@ -158,7 +158,13 @@ class SetupPane(StagePane):
         if getattr(self.state.info, field) == widget.value:
             self.workshop.drafts.forget(widget.draft_key)
             return
-        if self.commit(commands.update_session(self.state, **{field: widget.value})):
+        try:
+            events = commands.update_session(self.state, **{field: widget.value})
+        except commands.DomainError as exc:  # an empty title, a date that is no date…
+            # Said, and the typing stays in the box (and in its draft) to be put right.
+            self.app.notify(str(exc), severity="warning")
+            return
+        if self.commit(events):
             self.workshop.drafts.forget(widget.draft_key)
 
     @on(Select.Changed, "#venue_mode")
