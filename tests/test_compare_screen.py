@@ -20,7 +20,7 @@ from facilitator.tui.compare import (
     CompareScreen,
     text_map,
 )
-from facilitator.tui.criteria import CriteriaPane
+from facilitator.tui.criteria.pane import CriteriaPane
 from facilitator.tui.home import HomeScreen
 from facilitator.tui.pickers import PickDialog
 from facilitator.tui.workshop import WorkshopScreen

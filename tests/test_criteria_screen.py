@@ -13,8 +13,9 @@ from facilitator.domain import commands as c
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import CRITERIA_IDS
 from facilitator.store.sessionfile import SessionFile
-from facilitator.tui.criteria import CriteriaPane, CriteriaTable, DotGrid, OwnWordsArea
-from facilitator.tui.criteria_dialogs import DecisionDialog
+from facilitator.tui.criteria.dialogs import DecisionDialog
+from facilitator.tui.criteria.pane import CriteriaPane
+from facilitator.tui.criteria.widgets import CriteriaTable, DotGrid, OwnWordsArea
 from facilitator.tui.dialogs import ConfirmDialog
 from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
 

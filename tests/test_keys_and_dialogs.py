@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable
 from facilitator.demo import build_demo
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.conversation.dialogs import ActionDialog
-from facilitator.tui.criteria import OwnWordsArea
+from facilitator.tui.criteria.widgets import OwnWordsArea
 from facilitator.tui.dialogs import ParticipantDialog
 from facilitator.tui.export_dialog import saved_text
 from facilitator.tui.help import HelpScreen

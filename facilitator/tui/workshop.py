@@ -35,7 +35,7 @@ monotonic = time.monotonic  # the stage clock (tests replace it)
 # The pane for each stage: module and class, imported when the workshop screen opens.
 STAGE_PANES = {
     "setup": ("facilitator.tui.setup", "SetupPane"),
-    "criteria": ("facilitator.tui.criteria", "CriteriaPane"),
+    "criteria": ("facilitator.tui.criteria.pane", "CriteriaPane"),
     "all-relationships": ("facilitator.tui.relationships", "RelationshipsPane"),
     "good-relationship": ("facilitator.tui.focus", "GoodRelationshipPane"),
     "to-develop": ("facilitator.tui.focus", "DevelopPane"),
@@ -55,7 +55,7 @@ class WorkshopScreen(Guarded, Screen[None]):
 
     # The stages' look, read when a session first opens; a stage with its own package
     # keeps its rules beside its widgets.
-    CSS_PATH = ["workshop.tcss", "conversation/conversation.tcss"]
+    CSS_PATH = ["workshop.tcss", "criteria/criteria.tcss", "conversation/conversation.tcss"]
 
     BINDINGS = [
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change"),
