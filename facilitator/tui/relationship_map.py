@@ -30,17 +30,21 @@ from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from facilitator.domain.mapgeometry import (
+    NO_TYPE,
+    RINGS,
+    Sector,
+    arrange,
+    point,
+    ring_edges,
+    ring_or_none,
+    sector_key,
+)
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import Vocabulary, load_vocabulary
 
-RINGS = 4
-"""Closeness rings, 1 (close) to 4 (distant)."""
-
 CENTRE_FRACTION = 0.2
 """The partnership's disc in the middle, as a share of the outer ring's radius."""
-
-NO_TYPE = ""
-"""The sector of relationships whose agency type is not known yet (drawn last)."""
 
 ZOOMS = (1.0, 1.5, 2.0, 3.0, 4.0)
 """How much bigger than the visible area the map can be drawn."""
@@ -127,16 +131,6 @@ class Mark:
         return min(r[0] for r in runs), max(r[1] for r in runs)
 
 
-@dataclass(frozen=True, slots=True)
-class SectorSpan:
-    """The slice of the circle given to one agency type."""
-
-    agency_type: str
-    start: float
-    end: float
-    count: int
-
-
 @dataclass
 class MapLayout:
     """A painted map: the grid of cells and where every relationship went."""
@@ -149,7 +143,7 @@ class MapLayout:
     ry: float
     marks: dict[str, Mark] = field(default_factory=dict)
     unplaced: list[str] = field(default_factory=list)
-    sectors: list[SectorSpan] = field(default_factory=list)
+    sectors: list[Sector] = field(default_factory=list)
     grid: list[list[Cell | None]] = field(default_factory=list)
 
     def key_at(self, x: int, y: int) -> str | None:
@@ -167,8 +161,7 @@ class MapLayout:
 
 def boundaries() -> list[float]:
     """Radii (as a share of the outer ring) of the centre disc and the four rings."""
-    step = (1.0 - CENTRE_FRACTION) / RINGS
-    return [CENTRE_FRACTION + k * step for k in range(RINGS + 1)]
+    return ring_edges(CENTRE_FRACTION, (1.0 - CENTRE_FRACTION) / RINGS)
 
 
 def band_of(radius: float) -> int:
@@ -221,15 +214,12 @@ def entries_from_state(
         symbol = symbols.get(kind, "·")
         if kind not in symbols:
             kind = ""
-        ring = rel.closeness if isinstance(rel.closeness, int) else None
-        if ring is not None and not 1 <= ring <= RINGS:
-            ring = None
         entry = MapEntry(
             key=rid,
             number=number,
             name=" ".join(rel.name.split()),
-            ring=ring,
-            sector=rel.agency_type if rel.agency_type in types else NO_TYPE,
+            ring=ring_or_none(rel.closeness),
+            sector=sector_key(rel.agency_type, types),
             kind=kind,
             symbol=symbol,
             flag=flag_level(found) if found else "",
@@ -287,24 +277,6 @@ def text_cells(text: str) -> list[str]:
 
 
 # -- layout ------------------------------------------------------------------------------------
-
-
-def _sectors(placed: list[MapEntry], order: list[str]) -> list[tuple[SectorSpan, list[MapEntry]]]:
-    groups: dict[str, list[MapEntry]] = {}
-    for entry in placed:
-        key = entry.sector if entry.sector in order else NO_TYPE
-        groups.setdefault(key, []).append(entry)
-    keys = [k for k in order if k in groups]
-    if NO_TYPE in groups and NO_TYPE not in keys:
-        keys.append(NO_TYPE)
-    total = len(placed)
-    out = []
-    start = 0.0
-    for key in keys:
-        width = 360.0 * len(groups[key]) / total
-        out.append((SectorSpan(key, start, start + width, len(groups[key])), groups[key]))
-        start += width
-    return out
 
 
 class _Canvas:
@@ -421,14 +393,13 @@ def layout_map(
         out.grid = canvas.grid
         return out
 
-    spans = _sectors(placed, order)
-    out.sectors = [span for span, _ in spans]
+    out.sectors, slots = arrange(((e.key, e.sector) for e in placed), order)
+    by_key = {e.key: e for e in placed}
 
     # Sector names on the outer ring, at the middle of each sector.
-    for span, _ in spans:
-        label = sector_text.get(span.agency_type, span.agency_type)
-        middle = math.radians((span.start + span.end) / 2)
-        px, py = cx + rx * math.sin(middle), cy - ry * math.cos(middle)
+    for sector in out.sectors:
+        label = sector_text.get(sector.agency_type, sector.agency_type)
+        px, py = point(cx, cy, rx, sector.middle_degrees, ry)
         y = min(max(round(py), 0), height - 1)
         for text in (label, label[:1]):
             size = cell_len(text)
@@ -438,91 +409,86 @@ def layout_map(
                 break
 
     # Markers first, so that no label can crowd a marker out of its ring.
-    step = 360.0 / len(placed)
     offsets = _offsets(max(6, width // 3), max(3, height // 3))
     free_cells: list[tuple[int, int]] | bool = True  # True: not listed yet
     exhausted: set[tuple[int, int]] = set()  # (ring, test) pairs that found nothing
-    number = 0
-    for _span, group in spans:
-        for entry in group:
-            angle = (number + 0.5) * step
-            number += 1
-            mid = (edges[entry.ring - 1] + edges[entry.ring]) / 2
-            theta = math.radians(angle)
-            x0 = round(cx + rx * mid * math.sin(theta))
-            y0 = round(cy - ry * mid * math.cos(theta))
-            lo, hi = edges[entry.ring - 1], edges[entry.ring]
+    for slot in slots:
+        entry, angle = by_key[slot.key], slot.angle_degrees
+        assert entry.ring is not None
+        mid = (edges[entry.ring - 1] + edges[entry.ring]) / 2
+        px, py = point(cx, cy, rx * mid, angle, ry * mid)
+        x0, y0 = round(px), round(py)
+        lo, hi = edges[entry.ring - 1], edges[entry.ring]
 
-            def in_ring(x: int, y: int, lo: float = lo, hi: float = hi) -> bool:
-                return lo <= radius(x, y) < hi
+        def in_ring(x: int, y: int, lo: float = lo, hi: float = hi) -> bool:
+            return lo <= radius(x, y) < hi
 
-            def roomy(x: int, y: int) -> bool:
-                return canvas.run_free(x - 1, x + 3, y) and not any(
-                    (x + d, y) in canvas.markers for d in range(-2, 5)
-                )
-
-            def room_for_number(x: int, y: int) -> bool:
-                """Free cells for a number on one side, and nothing right next to it."""
-                return (
-                    canvas.run_free(x - 1, x + 1, y)
-                    and canvas.run_free(x + 1, x + 3, y)
-                    or canvas.run_free(x - 3, x + 1, y)
-                )
-
-            tests = (
-                lambda x, y: in_ring(x, y) and (x, y) not in dots and roomy(x, y),
-                lambda x, y: in_ring(x, y) and (x, y) not in dots and room_for_number(x, y),
-                lambda x, y: in_ring(x, y) and room_for_number(x, y),
-                lambda x, y: in_ring(x, y) and canvas.free(x, y),
+        def roomy(x: int, y: int) -> bool:
+            return canvas.run_free(x - 1, x + 3, y) and not any(
+                (x + d, y) in canvas.markers for d in range(-2, 5)
             )
-            spot = None
-            for level, test in enumerate(tests):
-                if (entry.ring, level) in exhausted:
-                    continue
-                for dx, dy in offsets:
-                    if canvas.free(x0 + dx, y0 + dy) and test(x0 + dx, y0 + dy):
-                        spot = (x0 + dx, y0 + dy)
-                        break
-                if spot:
-                    break
-                # Cells only ever fill up: once a roomy spot cannot be found in this
-                # ring, later markers in it go straight to the plainer tests. On a
-                # crowded map (hundreds of relationships) this keeps drawing quick.
-                exhausted.add((entry.ring, level))
-            if spot is None and free_cells:
-                # The ring is full here: use the nearest free cell anywhere (nearest as
-                # ``_offsets`` orders them). Cells are only ever taken, never given back,
-                # so the list of free cells is kept and thinned rather than rebuilt.
-                if free_cells is True:
-                    free_cells = [
-                        (x, y)
-                        for y, cells in enumerate(canvas.taken)
-                        for x, used in enumerate(cells)
-                        if not used
-                    ]
-                taken = canvas.taken
-                free_cells = [(x, y) for x, y in free_cells if not taken[y][x]]
-                if free_cells:
-                    spot = min(
-                        free_cells,
-                        key=lambda c, x0=x0, y0=y0: (
-                            ((c[0] - x0) * 0.5) ** 2 + (c[1] - y0) ** 2,
-                            abs(c[1] - y0),
-                            c[1] - y0,
-                            c[0] - x0,
-                        ),
-                    )
-            if spot is None:  # the canvas is completely full
-                out.unplaced.append(entry.key)
+
+        def room_for_number(x: int, y: int) -> bool:
+            """Free cells for a number on one side, and nothing right next to it."""
+            return (
+                canvas.run_free(x - 1, x + 1, y)
+                and canvas.run_free(x + 1, x + 3, y)
+                or canvas.run_free(x - 3, x + 1, y)
+            )
+
+        tests = (
+            lambda x, y: in_ring(x, y) and (x, y) not in dots and roomy(x, y),
+            lambda x, y: in_ring(x, y) and (x, y) not in dots and room_for_number(x, y),
+            lambda x, y: in_ring(x, y) and room_for_number(x, y),
+            lambda x, y: in_ring(x, y) and canvas.free(x, y),
+        )
+        spot = None
+        for level, test in enumerate(tests):
+            if (entry.ring, level) in exhausted:
                 continue
-            x, y = spot
-            canvas.taken[y][x] = True
-            canvas.markers.add(spot)
-            # Its number goes beside it at once, so that later markers leave room for it.
-            out.marks[entry.key] = _place_tag(canvas, entry, x, y, angle)
+            for dx, dy in offsets:
+                if canvas.free(x0 + dx, y0 + dy) and test(x0 + dx, y0 + dy):
+                    spot = (x0 + dx, y0 + dy)
+                    break
+            if spot:
+                break
+            # Cells only ever fill up: once a roomy spot cannot be found in this
+            # ring, later markers in it go straight to the plainer tests. On a
+            # crowded map (hundreds of relationships) this keeps drawing quick.
+            exhausted.add((entry.ring, level))
+        if spot is None and free_cells:
+            # The ring is full here: use the nearest free cell anywhere (nearest as
+            # ``_offsets`` orders them). Cells are only ever taken, never given back,
+            # so the list of free cells is kept and thinned rather than rebuilt.
+            if free_cells is True:
+                free_cells = [
+                    (x, y)
+                    for y, cells in enumerate(canvas.taken)
+                    for x, used in enumerate(cells)
+                    if not used
+                ]
+            taken = canvas.taken
+            free_cells = [(x, y) for x, y in free_cells if not taken[y][x]]
+            if free_cells:
+                spot = min(
+                    free_cells,
+                    key=lambda c, x0=x0, y0=y0: (
+                        ((c[0] - x0) * 0.5) ** 2 + (c[1] - y0) ** 2,
+                        abs(c[1] - y0),
+                        c[1] - y0,
+                        c[0] - x0,
+                    ),
+                )
+        if spot is None:  # the canvas is completely full
+            out.unplaced.append(entry.key)
+            continue
+        x, y = spot
+        canvas.taken[y][x] = True
+        canvas.markers.add(spot)
+        # Its number goes beside it at once, so that later markers leave room for it.
+        out.marks[entry.key] = _place_tag(canvas, entry, x, y, angle)
 
     # Then names, in number order, wherever there is still room.
-    by_key = {e.key: e for e in placed}
     ordered = sorted((by_key[k] for k in out.marks), key=lambda e: e.number)
     for entry in ordered:
         mark = _place_name(canvas, entry, out.marks[entry.key], name_widths)
