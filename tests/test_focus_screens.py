@@ -12,8 +12,8 @@ from rich.text import Text
 from facilitator.domain import commands
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.dialogs import ConfirmDialog
-from facilitator.tui.focus import DevelopPane, GoodRelationshipPane
-from facilitator.tui.focus_widgets import (
+from facilitator.tui.stages.closer_look import DevelopPane, GoodRelationshipPane
+from facilitator.tui.stages.closer_look_widgets import (
     ActionDialog,
     Checklist,
     NoteArea,

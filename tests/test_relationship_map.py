@@ -13,7 +13,7 @@ from facilitator.domain import commands
 from facilitator.domain.events import apply_event
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.tui.relationship_map import (
+from facilitator.tui.stages.map_layout import (
     CONTINUED,
     FLAG_NOTE,
     FLAG_WARN,
@@ -28,7 +28,7 @@ from facilitator.tui.relationship_map import (
     layout_map,
     text_cells,
 )
-from facilitator.tui.relationships import flag_summary
+from facilitator.tui.stages.relationships import flag_summary
 
 VOCAB = load_vocabulary()
 TYPES = [t.id for t in VOCAB.agency_types]

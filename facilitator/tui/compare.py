@@ -1,7 +1,7 @@
 """The Compare view: what changed between an earlier session and a later one.
 
 Two ring maps side by side (drawn as the stage 1 map is, by
-:func:`facilitator.tui.relationship_map.layout_map` on the shared geometry of
+:func:`facilitator.tui.stages.map_layout.layout_map` on the shared geometry of
 :mod:`facilitator.domain.mapgeometry`), the same number marking the same
 relationship on both. On the later map an arrow replaces the marker of a relationship
 that moved: ``↑`` closer, ``↓`` further out; ``+`` marks a new one, and on the earlier
@@ -25,7 +25,7 @@ from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.history.compare import Comparison, compare
 from facilitator.history.report import summary_lines
 from facilitator.tui.guard import Guarded
-from facilitator.tui.relationship_map import (
+from facilitator.tui.stages.map_layout import (
     CENTRE,
     MARKER,
     NUMBER,

@@ -36,9 +36,9 @@ monotonic = time.monotonic  # the stage clock (tests replace it)
 STAGE_PANES = {
     "setup": ("facilitator.tui.setup", "SetupPane"),
     "criteria": ("facilitator.tui.criteria", "CriteriaPane"),
-    "all-relationships": ("facilitator.tui.relationships", "RelationshipsPane"),
-    "good-relationship": ("facilitator.tui.focus", "GoodRelationshipPane"),
-    "to-develop": ("facilitator.tui.focus", "DevelopPane"),
+    "all-relationships": ("facilitator.tui.stages.relationships", "RelationshipsPane"),
+    "good-relationship": ("facilitator.tui.stages.closer_look", "GoodRelationshipPane"),
+    "to-develop": ("facilitator.tui.stages.closer_look", "DevelopPane"),
     "conversation": ("facilitator.tui.conversation.pane", "ConversationPane"),
     "notes": ("facilitator.tui.notes", "NotesPane"),
 }

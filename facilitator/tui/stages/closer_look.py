@@ -33,7 +33,8 @@ from facilitator.domain.model import Rating, Relationship, to_dict
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.dialogs import ConfirmDialog, labelled
-from facilitator.tui.focus_widgets import (
+from facilitator.tui.stagepane import StagePane
+from facilitator.tui.stages.closer_look_widgets import (
     ActionDialog,
     ActionTable,
     Checklist,
@@ -43,7 +44,6 @@ from facilitator.tui.focus_widgets import (
     WhyInput,
     score_bar,
 )
-from facilitator.tui.stagepane import StagePane
 from facilitator.tui.ticks import TickBox
 
 WIDE = 136  # pane width (columns) from which sections sit side by side
