@@ -55,7 +55,7 @@ class WorkshopScreen(Guarded, Screen[None]):
 
     # The stages' look, read when a session first opens; a stage with its own package
     # keeps its rules beside its widgets.
-    CSS_PATH = ["workshop.tcss", "conversation/conversation.tcss"]
+    CSS_PATH = ["workshop.tcss", "stages/stages.tcss", "conversation/conversation.tcss"]
 
     BINDINGS = [
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change"),
