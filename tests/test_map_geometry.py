@@ -12,7 +12,8 @@ import pytest
 from facilitator.demo import build_demo
 from facilitator.domain import mapgeometry as geo
 from facilitator.domain.model import SessionState
-from facilitator.tui.stages.map_layout import entries_from_state, layout_map
+from facilitator.tui.stages.map_entries import entries_from_state
+from facilitator.tui.stages.map_layout import layout_map
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ("RINGS", "UNPLACED_RING", "NO_TYPE")

@@ -13,20 +13,22 @@ from facilitator.domain import commands
 from facilitator.domain.events import apply_event
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.tui.stages.map_layout import (
-    CONTINUED,
+from facilitator.tui.stages.map_entries import (
     FLAG_NOTE,
     FLAG_WARN,
-    MARKER,
     NO_TYPE,
     MapEntry,
+    entries_from_state,
+    fit_cells,
+    text_cells,
+)
+from facilitator.tui.stages.map_layout import (
+    CONTINUED,
+    MARKER,
     MapLayout,
     band_of,
     boundaries,
-    entries_from_state,
-    fit_cells,
     layout_map,
-    text_cells,
 )
 from facilitator.tui.stages.relationships import flag_summary
 

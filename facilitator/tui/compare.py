@@ -25,6 +25,7 @@ from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.history.compare import Comparison, compare
 from facilitator.history.report import summary_lines
 from facilitator.tui.guard import Guarded
+from facilitator.tui.stages.map_entries import MapEntry
 from facilitator.tui.stages.map_layout import (
     CENTRE,
     MARKER,
@@ -32,7 +33,6 @@ from facilitator.tui.stages.map_layout import (
     RING,
     RING_NUMBER,
     SECTOR,
-    MapEntry,
     layout_map,
 )
 

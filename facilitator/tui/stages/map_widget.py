@@ -16,19 +16,17 @@ from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from facilitator.tui.stages.map_entries import FLAG_WARN, MapEntry, sector_labels
 from facilitator.tui.stages.map_layout import (
     CONTINUED,
     FLAG,
-    FLAG_WARN,
     MARKER,
     NAME,
     NUMBER,
     ZOOMS,
     Cell,
-    MapEntry,
     MapLayout,
     layout_map,
-    sector_labels,
 )
 
 

@@ -28,14 +28,14 @@ from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.dialogs import ConfirmDialog
 from facilitator.tui.stagepane import StagePane
-from facilitator.tui.stages.map_layout import (
+from facilitator.tui.stages.map_entries import (
     FLAG_NOTE,
-    ZOOMS,
     MapEntry,
     entries_from_state,
     fit_cells,
     flag_level,
 )
+from facilitator.tui.stages.map_layout import ZOOMS
 from facilitator.tui.stages.map_widget import RelationshipMap
 from facilitator.tui.stages.relationship_dialog import RelationshipDialog, notes_draft_key
 from facilitator.tui.tables import PlainTable
