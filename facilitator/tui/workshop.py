@@ -37,8 +37,8 @@ STAGE_PANES = {
     "setup": ("facilitator.tui.setup", "SetupPane"),
     "criteria": ("facilitator.tui.criteria", "CriteriaPane"),
     "all-relationships": ("facilitator.tui.stages.relationships", "RelationshipsPane"),
-    "good-relationship": ("facilitator.tui.stages.closer_look", "GoodRelationshipPane"),
-    "to-develop": ("facilitator.tui.stages.closer_look", "DevelopPane"),
+    "good-relationship": ("facilitator.tui.stages.good_relationship", "GoodRelationshipPane"),
+    "to-develop": ("facilitator.tui.stages.develop", "DevelopPane"),
     "conversation": ("facilitator.tui.conversation.pane", "ConversationPane"),
     "notes": ("facilitator.tui.notes", "NotesPane"),
 }
