@@ -24,12 +24,12 @@ from markdown_it import MarkdownIt
 from facilitator.demo import build_demo
 from facilitator.domain import commands
 from facilitator.domain import events as ev
+from facilitator.domain.mapgeometry import UNPLACED_RING, layout, sectors
 from facilitator.domain.model import SessionState
 from facilitator.export import FORMATS, ExportError, default_suffix, export, write_atomic
 from facilitator.export.anonymise import anonymise
 from facilitator.export.csvzip import COLUMNS, FORMULA_STARTS
 from facilitator.export.importer import JsonImportError
-from facilitator.export.mapping import UNPLACED_RING, layout, sectors
 from facilitator.export.markdown import escape
 from facilitator.store.errors import SessionFileError
 from facilitator.store.importing import import_json

@@ -12,8 +12,7 @@ from rich.text import Text
 from facilitator.domain import commands
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.dialogs import ConfirmDialog
-from facilitator.tui.focus import DevelopPane, GoodRelationshipPane
-from facilitator.tui.focus_widgets import (
+from facilitator.tui.stages.closer_look_widgets import (
     ActionDialog,
     Checklist,
     NoteArea,
@@ -22,6 +21,8 @@ from facilitator.tui.focus_widgets import (
     score_bar,
     score_text,
 )
+from facilitator.tui.stages.develop import DevelopPane
+from facilitator.tui.stages.good_relationship import GoodRelationshipPane
 from facilitator.tui.workshop import WorkshopScreen
 from tests.tui_helpers import _key_for, app_on, fixed_clock, new_session_file, wait_for_workshop
 

@@ -16,7 +16,7 @@ from facilitator.domain.holders import holder_count, is_fragile
 from facilitator.domain.model import Participant, SessionState
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.export import export
-from facilitator.tui.relationship_map import FLAG_WARN, entries_from_state
+from facilitator.tui.stages.map_entries import FLAG_WARN, entries_from_state
 
 NS = "{http://graphml.graphdrawing.org/xmlns}"
 ROLES = [t.id for t in load_vocabulary().holders]

@@ -18,7 +18,7 @@ import facilitator.tui.workshop as workshop_module
 from facilitator.demo import build_demo
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.footer import FittedFooter, FooterItem, choose_keys
-from facilitator.tui.relationship_map import RelationshipMap
+from facilitator.tui.stages.map_widget import RelationshipMap
 from tests.test_conversation_screen import conversation_file, resume_first
 from tests.tui_helpers import app_on, new_session_file, screen_text, wait_for_workshop
 

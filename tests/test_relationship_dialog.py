@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Button, Input, Select
 
-from facilitator.tui.relationship_dialog import RelationshipDialog
+from facilitator.tui.stages.relationship_dialog import RelationshipDialog
 from tests.test_stage1_screen import map_app, open_stage1
 
 

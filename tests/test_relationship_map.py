@@ -13,22 +13,24 @@ from facilitator.domain import commands
 from facilitator.domain.events import apply_event
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.tui.relationship_map import (
-    CONTINUED,
+from facilitator.tui.stages.map_entries import (
     FLAG_NOTE,
     FLAG_WARN,
-    MARKER,
     NO_TYPE,
     MapEntry,
+    entries_from_state,
+    fit_cells,
+    text_cells,
+)
+from facilitator.tui.stages.map_layout import (
+    CONTINUED,
+    MARKER,
     MapLayout,
     band_of,
     boundaries,
-    entries_from_state,
-    fit_cells,
     layout_map,
-    text_cells,
 )
-from facilitator.tui.relationships import flag_summary
+from facilitator.tui.stages.relationships import flag_summary
 
 VOCAB = load_vocabulary()
 TYPES = [t.id for t in VOCAB.agency_types]
@@ -157,13 +159,14 @@ def test_sectors_follow_the_vocabulary_order_clockwise_from_the_top():
     if any(e.sector == NO_TYPE for e in entries):
         expected.append(NO_TYPE)
     assert order == expected
-    assert layout.sectors[0].start == 0.0 and math.isclose(layout.sectors[-1].end, 360.0)
+    assert layout.sectors[0].start_degrees == 0.0
+    assert math.isclose(layout.sectors[-1].end_degrees, 360.0)
     assert sum(s.count for s in layout.sectors) == 30
     span = {s.agency_type: s for s in layout.sectors}
     for entry in entries:
         mark = layout.marks[entry.key]
         sector = span[entry.sector]
-        assert sector.start <= mark.angle <= sector.end
+        assert sector.start_degrees <= mark.angle <= sector.end_degrees
         # The marker is drawn on the side of the centre its angle points to.
         if 20 < mark.angle < 160:
             assert mark.x > layout.cx

@@ -10,8 +10,8 @@ from facilitator.domain import commands
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.dialogs import ConfirmDialog
-from facilitator.tui.relationship_dialog import RelationshipDialog
-from facilitator.tui.relationships import RelationshipsPane
+from facilitator.tui.stages.relationship_dialog import RelationshipDialog
+from facilitator.tui.stages.relationships import RelationshipsPane
 from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
 
 PEOPLE = (
@@ -680,7 +680,7 @@ def test_table_snapshot_80x24_light(snap_compare, tmp_path):
 async def test_map_kept_between_changes_matches_a_fresh_drawing(tmp_path):
     """The map keeps its drawing when nothing on the rings changed, and repaints only
     the rows a new selection touches: what shows must equal drawing it all again."""
-    from facilitator.tui.relationship_map import layout_map
+    from facilitator.tui.stages.map_layout import layout_map
 
     def fresh(pane):
         layout = pane.map.current_layout()

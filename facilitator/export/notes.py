@@ -7,10 +7,10 @@ who did not agree to be named appear by their role ("a resident member").
 from __future__ import annotations
 
 from facilitator.domain import commands
+from facilitator.domain.mapgeometry import NO_TYPE
 from facilitator.domain.model import Action, Relationship, SessionState
 from facilitator.export import common as c
 from facilitator.export.document import Document, Inline, MapPicture, Span, plain
-from facilitator.export.mapping import NO_TYPE
 
 
 def build_notes(state: SessionState) -> Document:

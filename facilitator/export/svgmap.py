@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import math
 
-from facilitator.domain.model import Relationship, SessionState
-from facilitator.domain.text import shorten
-from facilitator.export import common as c
-from facilitator.export.mapping import (
+from facilitator.domain.mapgeometry import (
     NO_TYPE,
     RINGS,
     UNPLACED_RING,
@@ -26,6 +23,9 @@ from facilitator.export.mapping import (
     point,
     sectors,
 )
+from facilitator.domain.model import Relationship, SessionState
+from facilitator.domain.text import shorten
+from facilitator.export import common as c
 
 LABEL_CHARS = 24
 

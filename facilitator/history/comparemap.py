@@ -1,7 +1,7 @@
 """Two ring maps side by side, earlier and later, with arrows for what moved.
 
-Each side is drawn with the same geometry as the map export (:mod:`facilitator.export.
-mapping` places every relationship; :mod:`facilitator.export.svgmap` gives the marker
+Each side is drawn with the same geometry as the map export (:mod:`facilitator.domain.
+mapgeometry` places every relationship; :mod:`facilitator.export.svgmap` gives the marker
 shapes and line styles). Relationships carry the same number on both sides. On the
 later map, an arrow runs from where a relationship was (a dashed ghost on its old ring)
 to where it is now; a new relationship has a ring of its own round its marker, and on
@@ -10,10 +10,10 @@ the earlier map a relationship that has gone is crossed out.
 
 from __future__ import annotations
 
+from facilitator.domain.mapgeometry import RINGS, UNPLACED_RING, layout, point, ring_of, sectors
 from facilitator.domain.model import SessionState
 from facilitator.domain.text import shorten
 from facilitator.export import common as c
-from facilitator.export.mapping import RINGS, UNPLACED_RING, layout, point, ring_of, sectors
 from facilitator.export.svgmap import LINE_STYLES, shape_for, shape_svg
 from facilitator.history.compare import Comparison
 

@@ -1,7 +1,8 @@
 """The Compare view: what changed between an earlier session and a later one.
 
-Two ring maps side by side (drawn with the stage 1 map's own geometry, see
-:func:`facilitator.tui.relationship_map.layout_map`), the same number marking the same
+Two ring maps side by side (drawn as the stage 1 map is, by
+:func:`facilitator.tui.stages.map_layout.layout_map` on the shared geometry of
+:mod:`facilitator.domain.mapgeometry`), the same number marking the same
 relationship on both. On the later map an arrow replaces the marker of a relationship
 that moved: ``↑`` closer, ``↓`` further out; ``+`` marks a new one, and on the earlier
 map ``×`` marks one that has gone. Below the maps, every change in words.
@@ -18,19 +19,20 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from facilitator.domain.mapgeometry import ring_or_none, sector_key
 from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.history.compare import Comparison, compare
 from facilitator.history.report import summary_lines
 from facilitator.tui.guard import Guarded
-from facilitator.tui.relationship_map import (
+from facilitator.tui.stages.map_entries import MapEntry
+from facilitator.tui.stages.map_layout import (
     CENTRE,
     MARKER,
     NUMBER,
     RING,
     RING_NUMBER,
     SECTOR,
-    MapEntry,
     layout_map,
 )
 
@@ -74,8 +76,8 @@ def map_entries(cmp: Comparison, side: str) -> list[MapEntry]:
                 key=f"{side}:{number}",
                 number=number,
                 name=change.name,
-                ring=ring if isinstance(ring, int) and 1 <= ring <= 4 else None,
-                sector=change.agency_type if change.agency_type in types else "",
+                ring=ring_or_none(ring),
+                sector=sector_key(change.agency_type, types),
                 kind=kind,
                 symbol=symbol,
             )

@@ -36,9 +36,9 @@ monotonic = time.monotonic  # the stage clock (tests replace it)
 STAGE_PANES = {
     "setup": ("facilitator.tui.setup", "SetupPane"),
     "criteria": ("facilitator.tui.criteria.pane", "CriteriaPane"),
-    "all-relationships": ("facilitator.tui.relationships", "RelationshipsPane"),
-    "good-relationship": ("facilitator.tui.focus", "GoodRelationshipPane"),
-    "to-develop": ("facilitator.tui.focus", "DevelopPane"),
+    "all-relationships": ("facilitator.tui.stages.relationships", "RelationshipsPane"),
+    "good-relationship": ("facilitator.tui.stages.good_relationship", "GoodRelationshipPane"),
+    "to-develop": ("facilitator.tui.stages.develop", "DevelopPane"),
     "conversation": ("facilitator.tui.conversation.pane", "ConversationPane"),
     "notes": ("facilitator.tui.notes", "NotesPane"),
 }
@@ -55,7 +55,12 @@ class WorkshopScreen(Guarded, Screen[None]):
 
     # The stages' look, read when a session first opens; a stage with its own package
     # keeps its rules beside its widgets.
-    CSS_PATH = ["workshop.tcss", "criteria/criteria.tcss", "conversation/conversation.tcss"]
+    CSS_PATH = [
+        "workshop.tcss",
+        "criteria/criteria.tcss",
+        "stages/stages.tcss",
+        "conversation/conversation.tcss",
+    ]
 
     BINDINGS = [
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change"),

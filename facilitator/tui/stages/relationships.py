@@ -27,17 +27,17 @@ from facilitator.domain.model import Relationship, to_dict
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import load_vocabulary
 from facilitator.tui.dialogs import ConfirmDialog
-from facilitator.tui.relationship_dialog import RelationshipDialog, notes_draft_key
-from facilitator.tui.relationship_map import (
+from facilitator.tui.stagepane import StagePane
+from facilitator.tui.stages.map_entries import (
     FLAG_NOTE,
-    ZOOMS,
     MapEntry,
-    RelationshipMap,
     entries_from_state,
     fit_cells,
     flag_level,
 )
-from facilitator.tui.stagepane import StagePane
+from facilitator.tui.stages.map_layout import ZOOMS
+from facilitator.tui.stages.map_widget import RelationshipMap
+from facilitator.tui.stages.relationship_dialog import RelationshipDialog, notes_draft_key
 from facilitator.tui.tables import PlainTable
 
 QUICK_ADD_KEY = "stage1.quick-add"

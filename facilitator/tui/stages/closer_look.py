@@ -19,7 +19,6 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.widgets import (
     Button,
-    Checkbox,
     Input,
     SelectionList,
     Static,
@@ -29,13 +28,12 @@ from textual.widgets import (
 )
 
 from facilitator.domain import commands
-from facilitator.domain.model import Rating, Relationship, to_dict
+from facilitator.domain.model import Rating, Relationship
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import load_vocabulary
-from facilitator.tui.dialogs import ConfirmDialog, labelled
-from facilitator.tui.focus_widgets import (
-    ActionDialog,
-    ActionTable,
+from facilitator.tui.dialogs import labelled
+from facilitator.tui.stagepane import StagePane
+from facilitator.tui.stages.closer_look_widgets import (
     Checklist,
     NoteArea,
     RelationshipPicker,
@@ -43,8 +41,6 @@ from facilitator.tui.focus_widgets import (
     WhyInput,
     score_bar,
 )
-from facilitator.tui.stagepane import StagePane
-from facilitator.tui.ticks import TickBox
 
 WIDE = 136  # pane width (columns) from which sections sit side by side
 
@@ -88,7 +84,7 @@ def _known(kind: str, term_id: str | None) -> bool:
     return term_id is not None and term_id in load_vocabulary().ids(kind)
 
 
-class FocusPane(StagePane):
+class CloserLookPane(StagePane):
     """What stages 2 and 3 share: the pick, the ratings and the factors."""
 
     stage_no = 0
@@ -609,256 +605,3 @@ def sync_text(widget: Input | TextArea, value: str, *, force: bool = False) -> N
     widget._from_state = value
     if isinstance(widget, WhyInput) and not widget.has_focus:
         widget.show_start()
-
-
-class GoodRelationshipPane(FocusPane):
-    """Stage 2: one relationship that works well, looked at closely."""
-
-    stage_id = "good-relationship"
-    stage_no = 2
-    pick_field = "good_relationship_id"
-    prefix = "stage2"
-    effect = "helps"
-    factor_hint = "What helps this relationship work? Tick all that apply."
-    empty_hint = (
-        "Which relationship on the map works well? Press ctrl+y (or Enter on Pick) "
-        "to choose one, then rate it and say what it has led to."
-    )
-    NOTE_FIELDS = {"works-notes": "works_notes"}
-
-    def compose_tabs(self) -> ComposeResult:
-        with TabPane("Outcomes", id="tab-outcomes"), tab_body():
-            yield Static(
-                "What has this relationship led to, and for whom? Tick all that apply.",
-                classes="focus-hint",
-            )
-            with Container(classes="columns"):
-                for group, title in OUTCOME_GROUPS:
-                    with Vertical(classes="outcome-group"):
-                        yield labelled(
-                            Checklist(id=f"outcomes-{group}", classes="checklist"), title
-                        )
-                        about = Static(
-                            "", id=f"about-outcomes-{group}", classes="term-about outcome-about"
-                        )
-                        about.display = False
-                        yield about
-                        other = Input(
-                            id=f"outcome-text-{group}",
-                            classes="outcome-text",
-                            placeholder="type it, then press Enter",
-                        )
-                        other.draft_key = f"stage2.outcome.{group}"
-                        other.beneficiary = group
-                        yield labelled(other, "Something else")
-        with TabPane("What works", id="tab-factors"), tab_body():
-            yield Static(self.factor_hint, classes="focus-hint")
-            with Container(classes="columns"):
-                with Vertical(classes="factor-side"):
-                    yield from self.compose_factor_lists()
-                with Vertical(classes="factor-side"):
-                    yield from self.compose_factor_extras()
-                    yield labelled(
-                        NoteArea(id="works-notes", draft_key="stage2.works-notes", classes="note"),
-                        "What makes it work? Notes",
-                    )
-
-    def refresh_tabs(self, rid: str, force: bool) -> None:
-        vocab = load_vocabulary()
-        outcomes = self.state.where("outcome", relationship_id=rid)
-        for group, _title in OUTCOME_GROUPS:
-            ticked = {f"v:{o.outcome_id}" for _oid, o in outcomes if o.beneficiary == group}
-            items = [(f"v:{t.id}", t.label) for t in vocab.outcomes if t.group == group]
-            own = [
-                (f"t:{oid}", shorten(o.text, 200))
-                for oid, o in outcomes
-                if o.beneficiary == group and not o.outcome_id
-            ]
-            ticked |= {value for value, _ in own}
-            self.query_one(f"#outcomes-{group}", Checklist).show(items + own, ticked)
-        self.show_factors(rid)
-        self.show_note(rid, "works-notes", force)
-
-    def _outcome_events(self, rid: str, group: str, value: str) -> list[Any]:
-        if value.startswith("t:"):
-            return commands.remove(self.state, "outcome", value[2:])
-        outcome_id = value[2:]
-        found = self.state.where(
-            "outcome", relationship_id=rid, beneficiary=group, outcome_id=outcome_id
-        )
-        if found:
-            return [e for oid, _o in found for e in commands.remove(self.state, "outcome", oid)]
-        return [
-            commands.add(
-                self.state,
-                "outcome",
-                relationship_id=rid,
-                beneficiary=group,
-                outcome_id=outcome_id,
-            )
-        ]
-
-    @on(Input.Submitted, ".outcome-text")
-    def _own_outcome(self, event: Input.Submitted) -> None:
-        self._add_own_words(
-            event,
-            "outcome",
-            beneficiary=event.input.beneficiary,
-            outcome_id=None,
-            text=event.value,
-        )
-
-
-class DevelopPane(FocusPane):
-    """Stage 3: one relationship to improve, with next steps."""
-
-    stage_id = "to-develop"
-    stage_no = 3
-    pick_field = "develop_relationship_id"
-    prefix = "stage3"
-    effect = "hinders"
-    factor_hint = "What holds this relationship back? Tick all that apply."
-    empty_hint = (
-        "Which relationship would the group like to make better? Press ctrl+y (or Enter "
-        "on Pick) to choose one, then rate it and agree next steps."
-    )
-    NOTE_FIELDS = {"better-looks-like": "better_looks_like"}
-
-    BINDINGS = [
-        Binding("ctrl+n", "add_step", "Add step", tooltip="Add a next step: what, who, by when"),
-    ]
-
-    def compose_tabs(self) -> ComposeResult:
-        with TabPane("Holding back", id="tab-factors"), tab_body():
-            yield Static(self.factor_hint, classes="focus-hint")
-            with Container(classes="columns"):
-                with Vertical(classes="factor-side"):
-                    yield from self.compose_factor_lists()
-                with Vertical(classes="factor-side"):
-                    yield from self.compose_factor_extras()
-        with TabPane("Better", id="tab-better"), tab_body():
-            yield Static(
-                "Picture this relationship working well. What would be different? "
-                "What would each side be doing?",
-                classes="focus-hint",
-            )
-            yield labelled(
-                NoteArea(id="better-looks-like", draft_key="stage3.better", classes="note"),
-                "What would “better” look like?",
-            )
-        with TabPane("Next steps", id="tab-steps"), tab_body():
-            yield TickBox("Hold a facilitated conversation", id="want-conversation")
-            table = ActionTable(id="steps", cursor_type="row", zebra_stripes=True)
-            yield labelled(table, "Next steps")
-            yield Static("", id="steps-hint", classes="focus-hint")
-
-    def refresh_tabs(self, rid: str, force: bool) -> None:
-        rel = self.state.relationships[rid]
-        self.show_factors(rid)
-        self.show_note(rid, "better-looks-like", force)
-        box = self.query_one("#want-conversation", Checkbox)
-        box.label = Text(f"Hold a facilitated conversation with {shorten(rel.name, 40)}")
-        if box.value != rel.want_conversation:
-            with box.prevent(Checkbox.Changed):
-                box.value = rel.want_conversation
-        self._fill_steps(rid)
-
-    def _fill_steps(self, rid: str) -> None:
-        table = self.query_one("#steps", ActionTable)
-        row = table.cursor_row
-        # Columns sized to the pane, so that "by when" is never scrolled out of sight.
-        room = max(50, (self.size.width or 80) - 12)
-        when_w, who_w = 14, min(30, room // 4)
-        what_w = room - when_w - who_w
-        table.clear(columns=True)
-        table.add_column("What", width=what_w)
-        table.add_column("Who", width=who_w)
-        table.add_column("By when", width=when_w)
-        steps = self.state.where("action", relationship_id=rid)
-        for aid, action in steps:
-            who = " · ".join(p for p in (action.who_org, action.who_person) if p)
-            table.add_row(
-                shorten(action.what, what_w),
-                shorten(who, who_w) or "–",
-                shorten(action.by_when, when_w) or "–",
-                key=aid,
-            )
-        if steps:
-            table.move_cursor(row=max(0, min(row, len(steps) - 1)))
-        self.query_one("#steps-hint", Static).update(
-            "ctrl+n adds a step · Enter changes it · Delete removes it"
-            if steps
-            else "No next steps yet. Press ctrl+n to add one: what, who and by when."
-        )
-
-    def on_resize(self, event: Resize) -> None:
-        super().on_resize(event)
-        if self.picked is not None:
-            self._fill_steps(self.picked)
-
-    @on(Checkbox.Changed, "#want-conversation")
-    def _want_conversation(self, event: Checkbox.Changed) -> None:
-        event.stop()
-        rid = self.picked
-        if rid is None or self.state.relationships[rid].want_conversation == event.value:
-            return
-        self.commit(commands.edit(self.state, "relationship", rid, want_conversation=event.value))
-
-    def action_add_step(self) -> None:
-        rid = self.picked
-        if rid is None:
-            self.app.notify("Pick the relationship to develop first (ctrl+y).", severity="warning")
-            return
-        rel = self.state.relationships[rid]
-
-        def done(values: dict | None) -> None:
-            if not values or self.picked != rid:
-                return
-            try:
-                events = [commands.add(self.state, "action", relationship_id=rid, **values)]
-            except commands.DomainError as exc:
-                self.app.notify(str(exc), severity="warning")
-                return
-            if self.commit(events):
-                table = self.query_one("#steps", ActionTable)
-                table.move_cursor(row=table.row_count - 1)
-                table.focus()
-
-        self.show_tab("tab-steps")
-        self.app.push_screen(ActionDialog(agency=rel.name), done)
-
-    @on(ActionTable.Requested)
-    def _step_requested(self, event: ActionTable.Requested) -> None:
-        event.stop()
-        aid = event.action_id
-        action = self.state.of("action").get(aid)
-        if action is None:
-            return
-        if event.what == "edit":
-
-            def edited(values: dict | None) -> None:
-                if values and aid in self.state.of("action"):
-                    try:
-                        events = commands.edit(self.state, "action", aid, **values)
-                    except commands.DomainError as exc:
-                        self.app.notify(str(exc), severity="warning")
-                        return
-                    self.commit(events)
-
-            rel = self.state.relationships.get(self.picked or "")
-            self.app.push_screen(
-                ActionDialog(to_dict(action), agency=rel.name if rel else ""), edited
-            )
-            return
-
-        def removed(yes: bool | None) -> None:
-            if yes and aid in self.state.of("action"):
-                self.commit(commands.remove(self.state, "action", aid))
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"Remove the step “{shorten(action.what, 60)}”? (ctrl+z undoes it)",
-                yes="Remove",
-            ),
-            removed,
-        )
