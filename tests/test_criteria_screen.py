@@ -16,7 +16,14 @@ from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.criteria import CriteriaPane, CriteriaTable, DotGrid, OwnWordsArea
 from facilitator.tui.criteria_dialogs import DecisionDialog
 from facilitator.tui.dialogs import ConfirmDialog
-from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    fixed_clock,
+    new_session_file,
+    notifications,
+    type_text,
+    wait_for_workshop,
+)
 
 PEOPLE = ["Aisha Khan", "Ben Okafor", "Cath Doyle", "Dev Patel", "Ellie Marsh", "Frank Hughes"]
 
@@ -69,7 +76,7 @@ def _pane(app) -> CriteriaPane:
 
 
 def _messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notifications(app)]
 
 
 async def _put_dot(pilot, row: int, column: int, key: str = "1") -> None:

@@ -23,7 +23,14 @@ from facilitator.tui.focus_widgets import (
     score_text,
 )
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import _key_for, app_on, fixed_clock, new_session_file, wait_for_workshop
+from tests.tui_helpers import (
+    _key_for,
+    app_on,
+    fixed_clock,
+    new_session_file,
+    notifications,
+    wait_for_workshop,
+)
 
 RELATIONSHIPS = [
     ("r01", "Hollin Vale Borough Council", "local-authority", "powerful-ally"),
@@ -324,7 +331,7 @@ async def test_no_relationships_points_to_stage_1(tmp_path):
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert isinstance(app.screen, WorkshopScreen)
-        assert any("Stage 1 (F4)" in n.message for n in app._notifications)
+        assert any("Stage 1 (F4)" in n.message for n in notifications(app))
 
 
 async def test_with_one_criterion_rating_waits_but_the_rest_works(tmp_path):
@@ -355,7 +362,7 @@ async def test_leaving_unfinished_stages_warns(tmp_path):
         await pilot.pause()
         await pilot.press("f7")
         await pilot.pause()
-        messages = " ".join(n.message for n in app._notifications)
+        messages = " ".join(n.message for n in notifications(app))
         assert "No relationship has been picked for stage 2 yet." in messages
         assert "No relationship has been picked for stage 3 yet." in messages
 

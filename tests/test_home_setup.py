@@ -13,6 +13,7 @@ from tests.tui_helpers import (
     app_on,
     fixed_clock,
     new_session_file,
+    notifications,
     screen_text,
     type_text,
     wait_for_workshop,
@@ -159,7 +160,7 @@ async def test_empty_participant_name_is_refused_with_a_message(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert not app.session.state.participants
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notifications(app)]
         assert any("cannot be empty" in m for m in messages), messages
 
 
@@ -331,7 +332,7 @@ async def test_timebox_counts_down_and_time_spent_is_recorded(tmp_path, monkeypa
         await pilot.press("ctrl+z")
         assert app.session.state.info.current_stage == "criteria"
         assert app.session.state.rows["stage_time"]["setup"].timebox_minutes == 10
-        assert "Nothing left to undo." in [n.message for n in app._notifications]
+        assert "Nothing left to undo." in [n.message for n in notifications(app)]
         now[0] += 45
     with SessionFile.open(path) as session:
         assert session.state.rows["stage_time"]["criteria"].spent_seconds == 45
@@ -503,7 +504,7 @@ async def test_a_title_or_date_that_cannot_be_saved_is_said_and_the_typing_stays
         screen.query_one("#facilitator").focus()
         await pilot.pause()
         assert isinstance(app.screen, WorkshopScreen)  # no error dialog over it
-        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        warnings = [n.message for n in notifications(app) if n.severity == "warning"]
         assert len(warnings) == 2, warnings
         assert "YYYY-MM-DD" in warnings[1] or "date" in warnings[1].lower()
         assert title.value == "" and date.value == "20240101"  # the typing stays

@@ -15,7 +15,7 @@ from facilitator.tui.export_dialog import saved_text
 from facilitator.tui.help import HelpScreen
 from facilitator.tui.stagebar import StageBar
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import app_on, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import app_on, new_session_file, notifications, type_text, wait_for_workshop
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ async def test_own_words_being_typed_come_back_after_quitting(demo_path):
         await pilot.press("f3")
         await pilot.pause()
         assert _trust_words(app).text == "Half typed " + before
-        assert any(n.title == "Restored" for n in app._notifications)
+        assert any(n.title == "Restored" for n in notifications(app))
 
 
 async def test_a_draft_of_spaces_alone_is_not_put_back(demo_path):
@@ -113,7 +113,7 @@ async def test_a_draft_of_spaces_alone_is_not_put_back(demo_path):
         await pilot.press("f2")
         await pilot.pause()
         assert app.screen.query_one("#new-participant").value == ""
-        assert not any(n.title == "Restored" for n in app._notifications)
+        assert not any(n.title == "Restored" for n in notifications(app))
 
 
 @pytest.mark.parametrize("height", [24, 18])

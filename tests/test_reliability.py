@@ -32,6 +32,7 @@ from facilitator.store.upgrade import latest_backup
 from tests.tui_helpers import (
     app_on,
     new_session_file,
+    notifications,
     screen_text,
     type_text,
     wait_for_workshop,
@@ -228,7 +229,7 @@ async def test_a_full_disk_shows_a_message_and_keeps_what_was_typed(tmp_path):
             box.value = name
             await pilot.press("enter")
             await pilot.pause()
-            if any("disk is full" in n.message for n in app._notifications):
+            if any("disk is full" in n.message for n in notifications(app)):
                 refused = name
                 break
         assert refused is not None, "the disk never filled up"
@@ -257,7 +258,7 @@ async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tm
         typed = "Ulrika Vantongeren " + "and more words " * 400  # more than a page
         box.value = typed  # (the box has the focus: this counts as typing)
         await pilot.pause(4.6)  # the first write and two retries
-        failures = [n for n in app._notifications if n.title == "Not saved"]
+        failures = [n for n in notifications(app) if n.title == "Not saved"]
         assert len(failures) == 1 and "disk is full" in failures[0].message
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -282,9 +283,9 @@ async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tm
             conn.exec_driver_sql("PRAGMA max_page_count=1073741823")  # space again
         for _ in range(40):
             await pilot.pause(0.1)
-            if any(n.message == "Typing is being saved again." for n in app._notifications):
+            if any(n.message == "Typing is being saved again." for n in notifications(app)):
                 break
-        assert any(n.message == "Typing is being saved again." for n in app._notifications)
+        assert any(n.message == "Typing is being saved again." for n in notifications(app))
         assert box.value == typed
         await pilot.press("ctrl+q")  # nothing unsaved now: no question
         await pilot.pause()

@@ -12,7 +12,14 @@ from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.dialogs import ConfirmDialog
 from facilitator.tui.relationship_dialog import RelationshipDialog
 from facilitator.tui.relationships import RelationshipsPane
-from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    fixed_clock,
+    new_session_file,
+    notifications,
+    type_text,
+    wait_for_workshop,
+)
 
 PEOPLE = (
     ("p-jo", "Jo Brennan", "chair"),
@@ -393,7 +400,7 @@ async def test_undo_takes_back_an_add_an_edit_and_a_removal(tmp_path):
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notifications(app)]
 
 
 async def test_awkward_names_empty_long_emoji_and_right_to_left(tmp_path):
