@@ -29,6 +29,7 @@ from tests.tui_helpers import (
     fixed_clock,
     new_session_file,
     notifications,
+    wait_for_drafts,
     wait_for_workshop,
 )
 
@@ -295,7 +296,7 @@ async def test_a_reason_being_typed_is_kept_as_a_draft(tmp_path):
         await wait_for_workshop(pilot)
         await pilot.press("tab")
         await type_text(pilot, "half a thought")
-        await pilot.pause(0.6)
+        await wait_for_drafts(pilot)
     with SessionFile.open(path) as session:
         assert session.drafts().get("stage2.why.trust") == "half a thought"
         assert rating(session.state, "r02", "trust") is None

@@ -18,6 +18,7 @@ from tests.tui_helpers import (
     new_session_file,
     notifications,
     type_text,
+    wait_for_drafts,
     wait_for_workshop,
 )
 
@@ -597,7 +598,7 @@ async def test_notes_are_never_lost_silently(tmp_path):
         await pilot.press("n")  # keep editing
         assert app.screen is dialog
         assert dialog.query_one("#rel-notes", TextArea).text == "Ask about bulbs"
-        await pilot.pause(0.6)  # the draft is written a moment after typing stops
+        await wait_for_drafts(pilot)  # written a moment after the last key
         assert app.session.drafts()["stage1.notes.r-parks"] == "Ask about bulbs"
         app.session.close()  # the power goes: nothing else is written
         app.session = None

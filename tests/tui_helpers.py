@@ -87,6 +87,29 @@ async def wait_for_workshop(pilot) -> None:
     raise AssertionError(f"workshop screen never opened; screen is {pilot.app.screen!r}")
 
 
+async def wait_until(pilot, condition, what: str, *, seconds: float = 5.0) -> None:
+    """Let the app run until ``condition()`` holds; fail, naming ``what``, if it never does."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{what} never happened")
+
+
+def workshop_of(app):
+    """The workshop screen, even under a dialog."""
+    from facilitator.tui.workshop import WorkshopScreen
+
+    return next(s for s in reversed(app.screen_stack) if isinstance(s, WorkshopScreen))
+
+
+async def wait_for_drafts(pilot) -> None:
+    """Wait until the typing so far has been written as a draft (a moment after the keys)."""
+    await pilot.pause()
+    keeper = workshop_of(pilot.app).drafts
+    await wait_until(pilot, lambda: not keeper.pending, "writing the draft")
+
+
 async def type_text(pilot, text: str) -> None:
     """Type text key by key, as a person would."""
     for ch in text:
