@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from facilitator.domain import commands
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import make_app
@@ -282,21 +284,12 @@ def test_home_screen_snapshot(snap_compare, tmp_path, monkeypatch):
     assert snap_compare(_home_app(folder), terminal_size=(80, 24))
 
 
-def test_setup_screen_snapshot(snap_compare, tmp_path):
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_setup_screen_snapshot(snap_compare, tmp_path, theme):
     _, path = _snapshot_folder(tmp_path)
 
     async def ready(pilot):
-        await wait_for_workshop(pilot)
-        await pilot.pause(0.2)
-
-    assert snap_compare(app_on(path), terminal_size=(80, 24), run_before=ready)
-
-
-def test_setup_screen_light_snapshot(snap_compare, tmp_path):
-    _, path = _snapshot_folder(tmp_path)
-
-    async def ready(pilot):
-        pilot.app.theme = "textual-light"
+        pilot.app.theme = theme
         await wait_for_workshop(pilot)
         await pilot.pause(0.2)
 
