@@ -71,3 +71,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def run_slow(request: pytest.FixtureRequest) -> bool:
     """True with --run-slow: tests scale their loops up instead of being skipped."""
     return bool(request.config.getoption("--run-slow"))
+
+
+@pytest.fixture(autouse=True)
+def _record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read what the app showed with ``tui_helpers.notifications(app)``."""
+    from tests.tui_helpers import record_notifications
+
+    record_notifications(monkeypatch)

@@ -24,7 +24,7 @@ from facilitator.tui.criteria.pane import CriteriaPane
 from facilitator.tui.home import HomeScreen
 from facilitator.tui.pickers import PickDialog
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import app_on, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import app_on, new_session_file, notifications, type_text, wait_for_workshop
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def demo_folder(tmp_path: Path) -> Path:
 
 
 def _messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notifications(app)]
 
 
 async def _wait_for(pilot, kind: type) -> None:

@@ -22,7 +22,13 @@ from facilitator.tui.conversation.dialogs import (
 from facilitator.tui.dialogs import ConfirmDialog, MessageDialog
 from facilitator.tui.pickers import PickDialog
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import app_on, fixed_clock, new_session_file, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    fixed_clock,
+    new_session_file,
+    wait_for_drafts,
+    wait_for_workshop,
+)
 
 HEALTH = "Hollin Vale Primary Care Network"
 
@@ -462,7 +468,7 @@ async def test_a_typed_agency_gets_the_prompts_for_its_type_from_the_folders_ban
         # Half a note typed when the laptop dies is kept with its prompt.
         await pilot.press("ctrl+down")
         await paste(pilot, "Half a thou")
-        await pilot.pause(0.6)
+        await wait_for_drafts(pilot)  # written a moment after the last key
         conv_id = next(iter(app.session.state.conversations))
 
     app = app_on(path)

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from facilitator.domain import commands as c
-from facilitator.domain.model import SessionState
 from facilitator.domain.vocabulary import CRITERIA_IDS
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.criteria.dialogs import DecisionDialog
 from facilitator.tui.criteria.pane import CriteriaPane
 from facilitator.tui.criteria.widgets import CriteriaTable, DotGrid, OwnWordsArea
 from facilitator.tui.dialogs import ConfirmDialog
-from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    fixed_clock,
+    new_session_file,
+    notifications,
+    type_text,
+    wait_for_workshop,
+)
 
 PEOPLE = ["Aisha Khan", "Ben Okafor", "Cath Doyle", "Dev Patel", "Ellie Marsh", "Frank Hughes"]
 
@@ -70,7 +72,7 @@ def _pane(app) -> CriteriaPane:
 
 
 def _messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notifications(app)]
 
 
 async def _put_dot(pilot, row: int, column: int, key: str = "1") -> None:
@@ -235,12 +237,6 @@ async def test_facilitator_decision_needs_a_reason(tmp_path):
         await pilot.press("ctrl+q")
 
 
-def test_the_domain_refuses_a_decision_without_a_reason():
-    state = SessionState()
-    with pytest.raises(c.DomainError, match="Say why"):
-        c.choose_criteria(state, ["trust", "respect"], "decision", "   ")
-
-
 # -- direct pick --------------------------------------------------------------------------
 
 
@@ -393,134 +389,6 @@ async def test_dots_each_and_accepting_while_dots_are_left(tmp_path):
             ("trust", "vote"),
         ]
         await pilot.press("ctrl+q")
-
-
-# -- vote_result and set_dots, directly ----------------------------------------------------
-
-
-def _state_with(votes: dict[str, list[str]], round2: dict[str, list[str]] | None = None):
-    """A state with people named in ``votes``, each placing a dot per listed criterion."""
-    state = SessionState()
-    from facilitator.domain.events import apply_event
-
-    def run(events):
-        for event in events if isinstance(events, list) else [events]:
-            apply_event(state, event)
-
-    run(c.update_session(state, dots_per_person=10))
-    ids = {}
-    for name in sorted(set(votes) | set(round2 or {})):
-        event = c.add(state, "participant", name=name)
-        run(event)
-        ids[name] = event.payload["id"]
-    for round_no, plan in ((1, votes), (2, round2 or {})):
-        for name, picks in plan.items():
-            for criterion in set(picks):
-                run(c.set_dots(state, ids[name], criterion, picks.count(criterion), round_no))
-    return state, ids
-
-
-def test_vote_result_with_no_votes_decides_nothing():
-    result = c.vote_result(SessionState())
-    assert (result.chosen, result.tied, result.places_left) == ((), (), 2)
-    assert not result.decided and not result.started
-
-
-def test_vote_result_three_way_tie_for_first():
-    state, _ = _state_with({"A": ["trust", "respect", "shared-goals"]})
-    result = c.vote_result(state)
-    assert result.chosen == ()
-    assert result.tied == ("trust", "respect", "shared-goals")  # the list's order
-    assert result.places_left == 2 and not result.decided
-
-
-def test_vote_result_tie_for_second():
-    state, _ = _state_with({"A": ["trust", "trust", "respect"], "B": ["shared-goals"]})
-    result = c.vote_result(state)
-    assert result.chosen == ("trust",)
-    assert result.tied == ("respect", "shared-goals")
-    assert result.places_left == 1
-
-
-def test_vote_result_clear_top_two():
-    state, _ = _state_with({"A": ["respect", "trust", "trust"], "B": ["respect", "understanding"]})
-    result = c.vote_result(state)
-    assert result.decided and result.chosen == ("trust", "respect")
-
-
-def test_vote_result_all_dots_on_one_criterion_leaves_the_rest_tied():
-    state, _ = _state_with({"A": ["trust", "trust"], "B": ["trust", "trust"]})
-    result = c.vote_result(state)
-    assert result.chosen == ("trust",)
-    assert result.tied == tuple(x for x in CRITERIA_IDS if x != "trust")
-    assert result.places_left == 1 and not result.decided
-
-
-def test_runoff_fills_only_the_places_left():
-    state, ids = _state_with(
-        {"A": ["trust", "trust", "respect"], "B": ["shared-goals"]},
-        {"A": ["respect"], "B": ["respect"]},
-    )
-    second = c.vote_result(state, 2)
-    assert second.chosen == ("respect",) and second.decided
-    assert c.vote_result(state, 1).chosen + second.chosen == ("trust", "respect")
-
-
-def test_runoff_after_three_way_tie_can_tie_again():
-    state, _ = _state_with(
-        {"A": ["trust", "respect", "shared-goals"]},
-        {"A": ["trust"], "B": ["respect"], "C": ["shared-goals"]},
-    )
-    second = c.vote_result(state, 2)
-    assert second.chosen == ()
-    assert second.tied == ("trust", "respect", "shared-goals")
-    assert second.places_left == 2 and not second.decided
-
-
-def test_runoff_with_no_votes_and_without_a_tie():
-    state, _ = _state_with({"A": ["trust", "respect", "respect"], "B": ["shared-goals"]})
-    assert c.vote_result(state, 2).chosen == ()
-    assert not c.vote_result(state, 2).started
-    decided, _ = _state_with({"A": ["trust", "trust", "respect"]})
-    assert c.vote_result(decided, 2).places_left == 0
-
-
-def test_runoff_dots_only_on_tied_criteria_and_one_each():
-    state, ids = _state_with({"A": ["trust", "trust", "respect"], "B": ["shared-goals"]})
-    with pytest.raises(c.DomainError, match="only on the tied criteria"):
-        c.set_dots(state, ids["A"], "trust", 1, round_no=2)
-    with pytest.raises(c.DomainError, match="one dot in the run-off"):
-        c.set_dots(state, ids["A"], "respect", 2, round_no=2)
-    assert c.set_dots(state, ids["A"], "respect", 1, round_no=2)
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.dictionaries(
-        st.sampled_from(["A", "B", "C", "D", "E"]),
-        st.lists(st.sampled_from(CRITERIA_IDS), min_size=0, max_size=4),
-        max_size=5,
-    )
-)
-def test_vote_result_always_ranks_chosen_above_tied_above_the_rest(votes):
-    state, _ = _state_with(votes)
-    result = c.vote_result(state)
-    totals = result.totals
-    assert len(result.chosen) + result.places_left == 2
-    if not any(votes.values()):
-        assert not result.started
-        return
-    if result.tied:
-        assert len(result.tied) > result.places_left > 0
-        assert len({totals.get(x, 0) for x in result.tied}) == 1
-    else:
-        assert result.decided
-    ranked = [*result.chosen, *result.tied]
-    rest = [x for x in CRITERIA_IDS if x not in ranked]
-    for better in result.chosen:
-        assert all(totals.get(better, 0) > totals.get(x, 0) for x in [*result.tied, *rest])
-    for tied in result.tied:
-        assert all(totals.get(tied, 0) > totals.get(x, 0) for x in rest)
 
 
 # -- how it looks ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.export_dialog import ExportDialog
 from facilitator.tui.guard import log_path
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import app_on, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import app_on, new_session_file, notifications, type_text, wait_for_workshop
 
 
 def _boom(*_args, **_kwargs):
@@ -37,7 +37,7 @@ async def test_failure_in_a_handler_and_an_action_keeps_the_app_running(tmp_path
             await pilot.pause()
 
         assert [str(e) for e in app.failures] == ["injected failure", "injected failure"]
-        shown = [n.message for n in app._notifications]
+        shown = [n.message for n in notifications(app)]
         assert sum("injected failure" in m and "safe" in m for m in shown) == 2
         assert isinstance(app.screen, WorkshopScreen)
         # ...and the same box still works afterwards, nothing lost.

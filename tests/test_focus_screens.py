@@ -24,7 +24,15 @@ from facilitator.tui.stages.closer_look_widgets import (
 from facilitator.tui.stages.develop import DevelopPane
 from facilitator.tui.stages.good_relationship import GoodRelationshipPane
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import _key_for, app_on, fixed_clock, new_session_file, wait_for_workshop
+from tests.tui_helpers import (
+    _key_for,
+    app_on,
+    fixed_clock,
+    new_session_file,
+    notifications,
+    wait_for_drafts,
+    wait_for_workshop,
+)
 
 RELATIONSHIPS = [
     ("r01", "Hollin Vale Borough Council", "local-authority", "powerful-ally"),
@@ -289,7 +297,7 @@ async def test_a_reason_being_typed_is_kept_as_a_draft(tmp_path):
         await wait_for_workshop(pilot)
         await pilot.press("tab")
         await type_text(pilot, "half a thought")
-        await pilot.pause(0.6)
+        await wait_for_drafts(pilot)
     with SessionFile.open(path) as session:
         assert session.drafts().get("stage2.why.trust") == "half a thought"
         assert rating(session.state, "r02", "trust") is None
@@ -325,7 +333,7 @@ async def test_no_relationships_points_to_stage_1(tmp_path):
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert isinstance(app.screen, WorkshopScreen)
-        assert any("Stage 1 (F4)" in n.message for n in app._notifications)
+        assert any("Stage 1 (F4)" in n.message for n in notifications(app))
 
 
 async def test_with_one_criterion_rating_waits_but_the_rest_works(tmp_path):
@@ -356,7 +364,7 @@ async def test_leaving_unfinished_stages_warns(tmp_path):
         await pilot.pause()
         await pilot.press("f7")
         await pilot.pause()
-        messages = " ".join(n.message for n in app._notifications)
+        messages = " ".join(n.message for n in notifications(app))
         assert "No relationship has been picked for stage 2 yet." in messages
         assert "No relationship has been picked for stage 3 yet." in messages
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from facilitator.domain import commands
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import make_app
@@ -13,6 +15,7 @@ from tests.tui_helpers import (
     app_on,
     fixed_clock,
     new_session_file,
+    notifications,
     screen_text,
     type_text,
     wait_for_workshop,
@@ -159,7 +162,7 @@ async def test_empty_participant_name_is_refused_with_a_message(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert not app.session.state.participants
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notifications(app)]
         assert any("cannot be empty" in m for m in messages), messages
 
 
@@ -281,21 +284,12 @@ def test_home_screen_snapshot(snap_compare, tmp_path, monkeypatch):
     assert snap_compare(_home_app(folder), terminal_size=(80, 24))
 
 
-def test_setup_screen_snapshot(snap_compare, tmp_path):
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_setup_screen_snapshot(snap_compare, tmp_path, theme):
     _, path = _snapshot_folder(tmp_path)
 
     async def ready(pilot):
-        await wait_for_workshop(pilot)
-        await pilot.pause(0.2)
-
-    assert snap_compare(app_on(path), terminal_size=(80, 24), run_before=ready)
-
-
-def test_setup_screen_light_snapshot(snap_compare, tmp_path):
-    _, path = _snapshot_folder(tmp_path)
-
-    async def ready(pilot):
-        pilot.app.theme = "textual-light"
+        pilot.app.theme = theme
         await wait_for_workshop(pilot)
         await pilot.pause(0.2)
 
@@ -331,7 +325,7 @@ async def test_timebox_counts_down_and_time_spent_is_recorded(tmp_path, monkeypa
         await pilot.press("ctrl+z")
         assert app.session.state.info.current_stage == "criteria"
         assert app.session.state.rows["stage_time"]["setup"].timebox_minutes == 10
-        assert "Nothing left to undo." in [n.message for n in app._notifications]
+        assert "Nothing left to undo." in [n.message for n in notifications(app)]
         now[0] += 45
     with SessionFile.open(path) as session:
         assert session.state.rows["stage_time"]["criteria"].spent_seconds == 45
@@ -503,7 +497,7 @@ async def test_a_title_or_date_that_cannot_be_saved_is_said_and_the_typing_stays
         screen.query_one("#facilitator").focus()
         await pilot.pause()
         assert isinstance(app.screen, WorkshopScreen)  # no error dialog over it
-        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        warnings = [n.message for n in notifications(app) if n.severity == "warning"]
         assert len(warnings) == 2, warnings
         assert "YYYY-MM-DD" in warnings[1] or "date" in warnings[1].lower()
         assert title.value == "" and date.value == "20240101"  # the typing stays

@@ -15,7 +15,14 @@ from facilitator.tui.export_dialog import saved_text
 from facilitator.tui.help import HelpScreen
 from facilitator.tui.stagebar import StageBar
 from facilitator.tui.workshop import WorkshopScreen
-from tests.tui_helpers import app_on, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    new_session_file,
+    notifications,
+    type_text,
+    wait_for_drafts,
+    wait_for_workshop,
+)
 
 
 @pytest.fixture
@@ -90,7 +97,7 @@ async def test_own_words_being_typed_come_back_after_quitting(demo_path):
         await pilot.pause()
         before = _trust_words(app).text
         await type_text(pilot, "Half typed ")
-        await pilot.pause(0.6)  # the draft is written a moment after the last key
+        await wait_for_drafts(pilot)  # written a moment after the last key
         await pilot.press("ctrl+q")
     with SessionFile.open(demo_path) as session:
         saved = [c.own_words for c in session.state.rows["criterion_choice"].values()]
@@ -101,7 +108,7 @@ async def test_own_words_being_typed_come_back_after_quitting(demo_path):
         await pilot.press("f3")
         await pilot.pause()
         assert _trust_words(app).text == "Half typed " + before
-        assert any(n.title == "Restored" for n in app._notifications)
+        assert any(n.title == "Restored" for n in notifications(app))
 
 
 async def test_a_draft_of_spaces_alone_is_not_put_back(demo_path):
@@ -113,7 +120,7 @@ async def test_a_draft_of_spaces_alone_is_not_put_back(demo_path):
         await pilot.press("f2")
         await pilot.pause()
         assert app.screen.query_one("#new-participant").value == ""
-        assert not any(n.title == "Restored" for n in app._notifications)
+        assert not any(n.title == "Restored" for n in notifications(app))
 
 
 @pytest.mark.parametrize("height", [24, 18])

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from facilitator.demo import build_demo
 from facilitator.domain import commands
 from facilitator.tui.app import make_app
-from tests.tui_helpers import screen_text, wait_for_workshop
+from tests.tui_helpers import screen_text, wait_for_workshop, wait_until
 
 
 async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path):
@@ -19,7 +19,7 @@ async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for_workshop(pilot)
         await pilot.press("f8")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Notes preview ·" in screen_text(app), "the preview")
         shown = screen_text(app)
         assert "Notes preview · ctrl+r to export" in shown
         assert "Wrenhollow relationship mapping workshop" in shown
@@ -30,13 +30,12 @@ async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path
         assert len(list(pane.walk_children())) < 10
 
         await pilot.press("a")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "anonymised" in screen_text(app), "the anonymised preview")
         shown = screen_text(app)
         assert "Notes preview, anonymised" in shown
         assert "Maureen Oakley" not in shown and "Participant 1" in shown
         await pilot.press("a")
-        await pilot.pause(0.3)
-        assert "Maureen Oakley" in screen_text(app)
+        await wait_until(pilot, lambda: "Maureen Oakley" in screen_text(app), "names again")
 
         # A change anywhere shows in the notes when they are next looked at.
         state = app.session.state
@@ -44,8 +43,7 @@ async def test_notes_preview_follows_changes_and_hides_names_on_request(tmp_path
         app.screen.refresh_panes()
         await pilot.press("f2")
         await pilot.press("f8")
-        await pilot.pause(0.3)
-        assert "Spring review in Wrenhollow" in screen_text(app)
+        await wait_until(pilot, lambda: "Spring review in Wrenhollow" in screen_text(app), "change")
 
 
 @given(st.lists(st.sampled_from(["", "- a point", "| a | b |", "## Heading", "text"]), max_size=80))

@@ -32,9 +32,11 @@ from facilitator.store.upgrade import latest_backup
 from tests.tui_helpers import (
     app_on,
     new_session_file,
+    notifications,
     screen_text,
     type_text,
     wait_for_workshop,
+    wait_until,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,7 +230,7 @@ async def test_a_full_disk_shows_a_message_and_keeps_what_was_typed(tmp_path):
             box.value = name
             await pilot.press("enter")
             await pilot.pause()
-            if any("disk is full" in n.message for n in app._notifications):
+            if any("disk is full" in n.message for n in notifications(app)):
                 refused = name
                 break
         assert refused is not None, "the disk never filled up"
@@ -240,12 +242,19 @@ async def test_a_full_disk_shows_a_message_and_keeps_what_was_typed(tmp_path):
         assert session.integrity_check() == ["ok"]
 
 
-async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tmp_path):
+async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(
+    tmp_path, monkeypatch
+):
     """A full disk while typing: said once, retried until it works, and ctrl+q asks
     before throwing the unsaved words away."""
+    from facilitator.tui import drafts
     from facilitator.tui.dialogs import ConfirmDialog, UnsavedTypingDialog
     from facilitator.tui.workshop import WorkshopScreen
 
+    monkeypatch.setattr(drafts, "RETRY_SECONDS", 0.05)  # retries come quickly here
+    writes: list[str] = []
+    flush = drafts.DraftKeeper.flush
+    monkeypatch.setattr(drafts.DraftKeeper, "flush", lambda self: (writes.append(""), flush(self)))
     path = new_session_file(tmp_path / "sessions")
     app = app_on(path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -256,8 +265,10 @@ async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tm
         box = app.screen.query_one("#new-participant")
         typed = "Ulrika Vantongeren " + "and more words " * 400  # more than a page
         box.value = typed  # (the box has the focus: this counts as typing)
-        await pilot.pause(4.6)  # the first write and two retries
-        failures = [n for n in app._notifications if n.title == "Not saved"]
+        writes.clear()
+        await wait_until(pilot, lambda: len(writes) >= 3, "the first write and two retries")
+        await pilot.pause()
+        failures = [n for n in notifications(app) if n.title == "Not saved"]
         assert len(failures) == 1 and "disk is full" in failures[0].message
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -280,11 +291,11 @@ async def test_typing_that_cannot_be_saved_is_retried_and_quitting_asks_first(tm
         await pilot.pause()
         with app.session.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA max_page_count=1073741823")  # space again
-        for _ in range(40):
-            await pilot.pause(0.1)
-            if any(n.message == "Typing is being saved again." for n in app._notifications):
-                break
-        assert any(n.message == "Typing is being saved again." for n in app._notifications)
+        await wait_until(
+            pilot,
+            lambda: any(n.message == "Typing is being saved again." for n in notifications(app)),
+            "saying the typing is saved again",
+        )
         assert box.value == typed
         await pilot.press("ctrl+q")  # nothing unsaved now: no question
         await pilot.pause()

@@ -13,7 +13,7 @@ from facilitator.domain.replay import Timeline
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import make_app
 from facilitator.tui.replay import ReplayScreen
-from tests.tui_helpers import wait_for_workshop
+from tests.tui_helpers import wait_for_workshop, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,12 @@ def test_seeking_does_not_disturb_later_seeks(demo_file):
     assert timeline.state_at(0).snapshot() == Timeline([]).state_at(0).snapshot()
 
 
-async def test_replay_screen_steps_seeks_and_plays_without_touching_the_file(demo_file):
+async def test_replay_screen_steps_seeks_and_plays_without_touching_the_file(
+    demo_file, monkeypatch
+):
+    from facilitator.tui import replay
+
+    monkeypatch.setattr(replay, "FAST_TICK", 0.001)  # "fastest" without the clock's pace
     before = _digest(demo_file)
     app = make_app(sessions_dir=demo_file.parent, replay_path=demo_file)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -122,11 +127,9 @@ async def test_replay_screen_steps_seeks_and_plays_without_touching_the_file(dem
         assert screen.replay.position == round(total * 0.5)
         # Play as fast as possible to the end.
         await pilot.press("3", "space")
-        for _ in range(1200):
-            await pilot.pause(0.05)
-            if screen.replay.position == total:
-                break
-        assert screen.replay.position == total
+        await wait_until(
+            pilot, lambda: screen.replay.position == total, "playing to the end", seconds=60
+        )
         assert screen.replay.state.snapshot() == screen.replay.timeline.final.snapshot()
         # At the end (a finished conversation, with lists that could be changed in the
         # session itself): Tab and Enter stay on the timeline, whose keys keep working,

@@ -17,6 +17,7 @@ from tui_helpers import new_session_file, screen_text, wait_for_workshop
 from facilitator.domain import commands
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import make_app
+from tests.tui_helpers import notifications
 
 
 def room_session(folder: Path, stage: str = "criteria") -> Path:
@@ -208,7 +209,7 @@ async def test_an_address_that_cannot_be_used_is_one_message(tmp_path: Path) -> 
         await pilot.press("ctrl+j")
         await pilot.pause()
         assert link_of(app) is None
-        (note,) = app._notifications
+        (note,) = notifications(app)
         assert "The room could not open on 203.0.113.7" in note.message
 
 

@@ -12,7 +12,15 @@ from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.dialogs import ConfirmDialog
 from facilitator.tui.stages.relationship_dialog import RelationshipDialog
 from facilitator.tui.stages.relationships import RelationshipsPane
-from tests.tui_helpers import app_on, fixed_clock, new_session_file, type_text, wait_for_workshop
+from tests.tui_helpers import (
+    app_on,
+    fixed_clock,
+    new_session_file,
+    notifications,
+    type_text,
+    wait_for_drafts,
+    wait_for_workshop,
+)
 
 PEOPLE = (
     ("p-jo", "Jo Brennan", "chair"),
@@ -393,7 +401,7 @@ async def test_undo_takes_back_an_add_an_edit_and_a_removal(tmp_path):
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notifications(app)]
 
 
 async def test_awkward_names_empty_long_emoji_and_right_to_left(tmp_path):
@@ -590,7 +598,7 @@ async def test_notes_are_never_lost_silently(tmp_path):
         await pilot.press("n")  # keep editing
         assert app.screen is dialog
         assert dialog.query_one("#rel-notes", TextArea).text == "Ask about bulbs"
-        await pilot.pause(0.6)  # the draft is written a moment after typing stops
+        await wait_for_drafts(pilot)  # written a moment after the last key
         assert app.session.drafts()["stage1.notes.r-parks"] == "Ask about bulbs"
         app.session.close()  # the power goes: nothing else is written
         app.session = None

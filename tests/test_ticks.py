@@ -130,7 +130,8 @@ def _snapshot_path(tmp_path: Path) -> Path:
     return new_session_file(tmp_path / "x" / "sessions")
 
 
-def test_export_anonymise_on_snapshot_projector_dark(snap_compare, tmp_path, monkeypatch):
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_export_anonymise_on_snapshot_projector(snap_compare, tmp_path, monkeypatch, theme):
     path = _snapshot_path(tmp_path)
     monkeypatch.setattr(
         "facilitator.tui.export_dialog.default_target", lambda *a: Path("~/sessions/exports")
@@ -138,21 +139,7 @@ def test_export_anonymise_on_snapshot_projector_dark(snap_compare, tmp_path, mon
 
     async def ready(pilot):
         await wait_for_workshop(pilot)
-        _projector(pilot.app)
-        await _export_dialog_anonymised(pilot)
-
-    assert snap_compare(app_on(path), terminal_size=(80, 24), run_before=ready)
-
-
-def test_export_anonymise_on_snapshot_projector_light(snap_compare, tmp_path, monkeypatch):
-    path = _snapshot_path(tmp_path)
-    monkeypatch.setattr(
-        "facilitator.tui.export_dialog.default_target", lambda *a: Path("~/sessions/exports")
-    )
-
-    async def ready(pilot):
-        await wait_for_workshop(pilot)
-        pilot.app.theme = "textual-light"
+        pilot.app.theme = f"textual-{theme}"
         _projector(pilot.app)
         await _export_dialog_anonymised(pilot)
 

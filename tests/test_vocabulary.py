@@ -199,10 +199,6 @@ def test_kinds_name_every_tuple_field_in_order() -> None:
     assert all(isinstance(getattr(vocab, kind), tuple) for kind in vocab.kinds())
 
 
-def test_packaged_vocabulary_is_cached() -> None:
-    assert load_vocabulary() is load_vocabulary()
-
-
 def test_agency_types_have_the_expected_subtypes() -> None:
     vocab = load_vocabulary()
     for agency_type in vocab.agency_types:
@@ -537,10 +533,6 @@ def test_bad_input_is_reported_clearly(edit, expected: str) -> None:
 def test_error_names_the_given_source() -> None:
     text = replace_in(packaged_text(), "criteria", 'label = "Trust"\n', "")
     assert error_for(text, source="/tmp/area.toml").startswith("/tmp/area.toml: criteria[2]")
-
-
-def test_vocabulary_error_is_a_value_error() -> None:
-    assert issubclass(VocabularyError, ValueError)
 
 
 def test_parse_rejects_bytes() -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from textual.app import App
 
 from facilitator.store.sessionfile import SessionFile
 from facilitator.tui.app import FacilitatorApp, make_app
@@ -13,6 +18,37 @@ FIXED_CLOCK = "2026-03-14T10:00:00.000Z"
 def fixed_clock() -> str:
     """A constant journal time, so screens that show times are the same in every run."""
     return FIXED_CLOCK
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One notification an app showed: its words, title and severity."""
+
+    message: str
+    title: str
+    severity: str
+
+
+_SHOWN: WeakKeyDictionary[App, list[Shown]] = WeakKeyDictionary()
+
+
+def record_notifications(monkeypatch) -> None:
+    """Keep every notification an app shows, through the public ``App.notify``.
+
+    conftest.py does this for every test; read the record with ``notifications(app)``.
+    """
+    original = App.notify
+
+    def notify(self, message, *, title: str = "", severity: str = "information", **kw: Any):
+        _SHOWN.setdefault(self, []).append(Shown(str(message), title, severity))
+        return original(self, message, title=title, severity=severity, **kw)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
+def notifications(app) -> list[Shown]:
+    """The notifications the app has shown so far, oldest first."""
+    return list(_SHOWN.get(app, []))
 
 
 def new_session_file(folder: Path, title: str = "Spring mapping workshop", **kw) -> Path:
@@ -49,6 +85,29 @@ async def wait_for_workshop(pilot) -> None:
             await pilot.pause()
             return
     raise AssertionError(f"workshop screen never opened; screen is {pilot.app.screen!r}")
+
+
+async def wait_until(pilot, condition, what: str, *, seconds: float = 5.0) -> None:
+    """Let the app run until ``condition()`` holds; fail, naming ``what``, if it never does."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{what} never happened")
+
+
+def workshop_of(app):
+    """The workshop screen, even under a dialog."""
+    from facilitator.tui.workshop import WorkshopScreen
+
+    return next(s for s in reversed(app.screen_stack) if isinstance(s, WorkshopScreen))
+
+
+async def wait_for_drafts(pilot) -> None:
+    """Wait until the typing so far has been written as a draft (a moment after the keys)."""
+    await pilot.pause()
+    keeper = workshop_of(pilot.app).drafts
+    await wait_until(pilot, lambda: not keeper.pending, "writing the draft")
 
 
 async def type_text(pilot, text: str) -> None:
