@@ -27,13 +27,13 @@ from facilitator.cli_options import (
     use_sessions_dir,
 )
 from facilitator.domain.printable import printable
-from facilitator.launch import run_app
 from facilitator.store.catalog import (
     ensure_sessions_dir,
     inspect_file,
     list_sessions,
 )
 from facilitator.store.errors import SessionFileError
+from facilitator.tui.run import run_app
 
 _fail = fail
 
