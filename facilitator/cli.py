@@ -210,19 +210,14 @@ def check(file: str, as_json: bool) -> None:
 
     Exits 0 when the file is healthy, which means that it opens. Never changes the file.
     """
-    from facilitator.store.catalog import connect_readonly
-    from facilitator.store.sessionfile import verify
+    from facilitator.store.sessionfile import integrity_of, verify
 
     path = Path(file)
     try:
         # Every check that opening makes (an older format is upgraded as a trial, on a
         # copy), then SQLite's full integrity check as well.
         summary = verify(path)
-        conn = connect_readonly(path)
-        try:
-            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-        finally:
-            conn.close()
+        integrity = integrity_of(path)
     except SessionFileError as exc:
         if as_json:
             click.echo(json.dumps({"path": str(path), "ok": False, "problem": str(exc)}))

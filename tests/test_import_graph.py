@@ -22,3 +22,12 @@ def test_run_app_is_the_same_for_both_entry_points() -> None:
     from facilitator.tui import run
 
     assert cli.run_app is run.run_app
+
+
+def test_cli_builds_no_sql() -> None:
+    """The command line asks the store (SessionFile's integrity check) instead of its own SQL."""
+    from pathlib import Path
+
+    import facilitator.cli
+
+    assert "PRAGMA" not in Path(facilitator.cli.__file__).read_text()
