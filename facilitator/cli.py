@@ -27,6 +27,7 @@ from facilitator.cli_options import (
     use_sessions_dir,
 )
 from facilitator.domain.printable import printable
+from facilitator.export import FORMATS
 from facilitator.store.catalog import (
     ensure_sessions_dir,
     inspect_file,
@@ -276,7 +277,7 @@ def check_questions(ctx: click.Context, file: str | None) -> None:
     )
 
 
-FORMAT_CHOICES = ("md", "html", "csv", "json", "graphml", "svg", "all")
+FORMAT_CHOICES = (*FORMATS, "all")
 
 
 @main.command()
@@ -304,7 +305,7 @@ def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool
 
     Reads the session without changing it, even while it is open in the app.
     """
-    from facilitator.export import FORMATS, ExportError, export_file_name, write_atomic
+    from facilitator.export import ExportError, export_file_name, write_atomic
     from facilitator.export import export as make_export
     from facilitator.store.sessionfile import SessionFile
 
