@@ -27,13 +27,14 @@ from facilitator.cli_options import (
     use_sessions_dir,
 )
 from facilitator.domain.printable import printable
-from facilitator.launch import run_app
+from facilitator.export import FORMATS
 from facilitator.store.catalog import (
     ensure_sessions_dir,
     inspect_file,
     list_sessions,
 )
 from facilitator.store.errors import SessionFileError
+from facilitator.tui.run import run_app
 
 _fail = fail
 
@@ -210,19 +211,14 @@ def check(file: str, as_json: bool) -> None:
 
     Exits 0 when the file is healthy, which means that it opens. Never changes the file.
     """
-    from facilitator.store.catalog import connect_readonly
-    from facilitator.store.sessionfile import verify
+    from facilitator.store.sessionfile import integrity_of, verify
 
     path = Path(file)
     try:
         # Every check that opening makes (an older format is upgraded as a trial, on a
         # copy), then SQLite's full integrity check as well.
         summary = verify(path)
-        conn = connect_readonly(path)
-        try:
-            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-        finally:
-            conn.close()
+        integrity = integrity_of(path)
     except SessionFileError as exc:
         if as_json:
             click.echo(json.dumps({"path": str(path), "ok": False, "problem": str(exc)}))
@@ -281,7 +277,7 @@ def check_questions(ctx: click.Context, file: str | None) -> None:
     )
 
 
-FORMAT_CHOICES = ("md", "html", "csv", "json", "graphml", "svg", "all")
+FORMAT_CHOICES = (*FORMATS, "all")
 
 
 @main.command()
@@ -309,7 +305,7 @@ def export(file: str, fmt: str, anonymise: bool, output: str | None, force: bool
 
     Reads the session without changing it, even while it is open in the app.
     """
-    from facilitator.export import FORMATS, ExportError, export_file_name, write_atomic
+    from facilitator.export import ExportError, export_file_name, write_atomic
     from facilitator.export import export as make_export
     from facilitator.store.sessionfile import SessionFile
 

@@ -60,16 +60,6 @@ def _usable_bank(path: Path) -> bool:
     return True
 
 
-def run_app(sessions_dir: Path, *, open_path: Path | None = None, **kwargs: object) -> None:
-    """Run the app on a sessions folder; exit with its return code if it failed."""
-    from facilitator.tui.app import make_app
-
-    app = make_app(sessions_dir=sessions_dir, open_path=open_path, **kwargs)
-    app.run()
-    if app.return_code:
-        sys.exit(app.return_code)
-
-
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     options = app_options(args)
@@ -82,6 +72,7 @@ def main(argv: list[str] | None = None) -> None:
             _stop_quietly(exc)
         return
     from facilitator.store.catalog import resolve_sessions_dir
+    from facilitator.tui.run import run_app
 
     questions = options.get("--questions")
     run_app(

@@ -430,14 +430,12 @@ class SessionFile:
             rows = conn.execute(select(t.DraftRow.key, t.DraftRow.text)).all()
         return {k: v for k, v in rows}
 
-    def clear_draft(self, key: str) -> None:
-        self.save_draft(key, "")
-
     # -- health -----------------------------------------------------------------------------
 
     def integrity_check(self) -> list[str]:
+        """SQLite's full integrity check: ``["ok"]`` when the file is sound."""
         with self._read() as conn:
-            return [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+            return [r[0] for r in conn.exec_driver_sql(INTEGRITY_CHECK).all()]
 
     def close(self) -> None:
         """Checkpoint the WAL into the file and let go of it."""
@@ -461,6 +459,21 @@ class SessionFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+INTEGRITY_CHECK = "PRAGMA integrity_check"
+
+
+def integrity_of(path: Path) -> list[str]:
+    """The same check as :meth:`SessionFile.integrity_check`, on a read-only connection, so
+    that checking a file never changes it."""
+    from facilitator.store.catalog import connect_readonly
+
+    conn = connect_readonly(path)
+    try:
+        return [r[0] for r in conn.execute(INTEGRITY_CHECK).fetchall()]
+    finally:
+        conn.close()
 
 
 def verify(path: Path) -> SessionSummary:

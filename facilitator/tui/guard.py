@@ -58,7 +58,10 @@ def report_failure(app: Any, error: BaseException) -> None:
 
 
 class Guarded:
-    """Mix into a screen or widget: exceptions in its handlers are reported, not fatal."""
+    """Mix into a screen or widget: exceptions in its handlers are reported, not fatal.
+
+    ``_dispatch_message`` is private to Textual, so pyproject pins Textual's major version;
+    tests/test_failures.py checks that a failing handler is still reported and survived."""
 
     async def _dispatch_message(self, message: Message) -> None:
         try:

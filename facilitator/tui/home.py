@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 from rich.cells import cell_len, set_cell_size
@@ -68,27 +69,24 @@ def _row(values: tuple[str, ...], widths: tuple[int, ...]) -> str:
 class EarlyListing:
     """The folder's sessions, read on a thread of their own from the moment it is made.
 
-    ``result()`` waits for the reading and returns it, or raises what it raised.
+    ``result()`` waits for the reading and returns it, or raises what it raised. The thread
+    is a daemon, so a slow folder never holds up leaving the app.
     """
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
-        self._found: list[SessionSummary] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._read, name="list-sessions", daemon=True)
-        self._thread.start()
+        self._future: Future[list[SessionSummary]] = Future()
+        threading.Thread(target=self._read, name="list-sessions", daemon=True).start()
 
     def _read(self) -> None:
+        self._future.set_running_or_notify_cancel()
         try:
-            self._found = list_sessions(self._folder)
+            self._future.set_result(list_sessions(self._folder))
         except BaseException as exc:  # noqa: BLE001 - handed to whoever asks
-            self._error = exc
+            self._future.set_exception(exc)
 
     def result(self) -> list[SessionSummary]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._found or []
+        return self._future.result()
 
 
 class HomeScreen(Guarded, Screen[None]):
