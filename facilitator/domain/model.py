@@ -106,6 +106,23 @@ class CriterionChoice:
     )
 
 
+MAP_FIELDS = (
+    "name",
+    "agency_type",
+    "agency_subtype",
+    "rel_type",
+    "closeness",
+    "purposes",
+    "holder_roles",
+    "holder_participants",
+    "effort",
+    "state",
+    "notes",
+)
+"""A relationship's fields as the map holds them: what its details dialog edits and what
+carrying it forward keeps (the rest, ids and order, belongs to the session)."""
+
+
 @dataclass(slots=True)
 class Relationship:
     """A relationship between the partnership and one public agency."""

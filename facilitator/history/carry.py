@@ -24,22 +24,7 @@ from dataclasses import dataclass
 
 from facilitator.domain import commands
 from facilitator.domain import events as ev
-from facilitator.domain.model import SessionState, to_dict
-
-MAP_FIELDS = (
-    "name",
-    "agency_type",
-    "agency_subtype",
-    "rel_type",
-    "closeness",
-    "purposes",
-    "holder_roles",
-    "holder_participants",
-    "effort",
-    "state",
-    "notes",
-)
-"""What a carried relationship keeps."""
+from facilitator.domain.model import MAP_FIELDS, SessionState, to_dict
 
 CONVERSATION_FIELDS = (
     "relationship_id",

@@ -23,12 +23,10 @@ from facilitator.store import tables as t
 from facilitator.store.sessionfile import (
     SessionFile,
     SessionLock,
-    _create_empty,
     _reason,
     _write_event,
     create_schema,
-    make_engine,
-    use_wal,
+    start_new_file,
 )
 
 
@@ -40,17 +38,8 @@ def create_with_journal(path: Path, entries: Sequence[ev.JournalEntry]) -> Sessi
     entries do not match them (the file is removed then too).
     """
     path = Path(path)
-    if path.exists():
-        raise err.SessionFileError(f"{path} already exists.", path)
+    engine, lock = start_new_file(path)
     try:
-        _create_empty(path)
-    except OSError as exc:
-        raise err.WriteError(f"Cannot create {path}: {exc.strerror}.", path) from None
-    engine = make_engine(path)
-    lock = SessionLock(path)
-    lock.acquire()
-    try:
-        use_wal(engine)
         with engine.begin() as conn:
             create_schema(conn)
             conn.execute(insert(t.SessionInfoRow.__table__).values(id=1))

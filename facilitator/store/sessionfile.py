@@ -145,6 +145,29 @@ class SessionLock:
             self._fd = self._key = None
 
 
+def start_new_file(path: Path) -> tuple[Engine, SessionLock]:
+    """An empty private file at ``path`` (never over an existing one), locked for this
+    process and in WAL mode: the start of every new session file. The caller builds the
+    schema and removes the file if that fails."""
+    if path.exists():
+        raise err.SessionFileError(f"{path} already exists.", path)
+    try:
+        _create_empty(path)
+    except OSError as exc:
+        raise err.WriteError(f"Cannot create {path}: {exc.strerror}.", path) from None
+    engine = make_engine(path)
+    lock = SessionLock(path)
+    lock.acquire()
+    try:
+        use_wal(engine)
+    except BaseException:
+        engine.dispose()
+        lock.release()
+        path.unlink(missing_ok=True)
+        raise
+    return engine, lock
+
+
 def _create_empty(path: Path) -> None:
     """Create the file itself, readable by its owner only (SQLite's -wal and -shm copy it)."""
     try:
@@ -211,17 +234,8 @@ class SessionFile:
         from facilitator.domain import commands
 
         path = Path(path)
-        if path.exists():
-            raise err.SessionFileError(f"{path} already exists.", path)
+        engine, lock = start_new_file(path)
         try:
-            _create_empty(path)
-        except OSError as exc:
-            raise err.WriteError(f"Cannot create {path}: {exc.strerror}.", path) from None
-        engine = make_engine(path)
-        lock = SessionLock(path)
-        lock.acquire()
-        try:
-            use_wal(engine)
             with engine.begin() as conn:
                 create_schema(conn)
                 conn.execute(insert(t.SessionInfoRow.__table__).values(id=1))

@@ -11,25 +11,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
 
+from facilitator.domain.model import MAP_FIELDS
 from facilitator.domain.text import shorten
 from facilitator.domain.vocabulary import AgencyType, load_vocabulary
 from facilitator.tui.dialogs import ConfirmDialog, FormDialog, labelled
 from facilitator.tui.ticks import TickList
 
-FIELDS = (
-    "name",
-    "agency_type",
-    "agency_subtype",
-    "rel_type",
-    "closeness",
-    "purposes",
-    "holder_roles",
-    "holder_participants",
-    "effort",
-    "state",
-    "notes",
-)
-"""The relationship fields this dialog edits."""
+FIELDS = MAP_FIELDS  # the relationship fields this dialog edits
 
 
 def notes_draft_key(relationship_id: str) -> str:
