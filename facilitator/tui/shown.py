@@ -31,6 +31,7 @@ class Shown:
     def changed(self, key: Hashable, value: Any) -> bool:
         if self._values.get(key, _MISSING) == value:
             return False
+        self._values.discard(key)  # Textual's cache keeps the first value set for a key
         self._values.set(key, value)
         return True
 
